@@ -1,0 +1,106 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import type { DynamicModule, NestApplicationOptions } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { AdminTokenGuard } from './chat/admin-token.guard.js';
+import { chatMigrations } from './chat/chat.entities.js';
+import { ChatModule } from './chat/chat.module.js';
+import { databaseConnectionOptions } from './chat/ensure-database.js';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from './demo.config.js';
+import type { DemoConfig } from './demo.config.js';
+import { WebhooksModule, webhookMigrations } from './webhooks/index.js';
+import type { WebhooksModuleExtras, WebhooksModuleOptions } from './webhooks/index.js';
+
+/**
+ * What `createAppModule` takes: a `DemoConfig` from `loadDemoConfig()`, or any
+ * part of one (missing fields get the section-5 defaults, not the environment;
+ * `port`, `databaseType` and `warnings` are not used here). `webhooks` may also
+ * carry `adminGuards`, which go after the token guard, and `tls: { ca }`.
+ */
+export interface AppConfig extends Partial<Omit<DemoConfig, 'webhooks'>> {
+  webhooks?: WebhooksModuleOptions & WebhooksModuleExtras;
+}
+
+/** The host's TypeORM connection for a database URL, with the module's and the demo's migrations run at start. */
+export function typeOrmOptions(databaseUrl: string, retryAttempts?: number): TypeOrmModuleOptions {
+  return {
+    ...databaseConnectionOptions(databaseUrl),
+    autoLoadEntities: true,
+    migrations: [...webhookMigrations, ...chatMigrations],
+    migrationsRun: true,
+    synchronize: false,
+    retryAttempts: retryAttempts ?? 10,
+  };
+}
+
+/** Bull takes `redis://` URLs as they are; `rediss://` needs its TLS spelled out. */
+function redisOptions(redisUrl: string) {
+  const url = new URL(redisUrl);
+  if (url.protocol !== 'rediss:') return redisUrl;
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 6379,
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
+    tls: {},
+  };
+}
+
+/** The demo live-chat host: its own chat domain plus `WebhooksModule`, the way a host app wires it. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig = {}): DynamicModule {
+    const { adminGuards = [], ...webhooks } = config.webhooks ?? {};
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot(typeOrmOptions(config.databaseUrl ?? DEFAULT_DATABASE_URL, config.retryAttempts)),
+        BullModule.forRoot({ redis: redisOptions(config.redisUrl ?? DEFAULT_REDIS_URL), prefix: config.queuePrefix }),
+        EventEmitterModule.forRoot(),
+        WebhooksModule.forRoot({
+          ...webhooks,
+          adminGuards: config.adminToken ? [new AdminTokenGuard(config.adminToken), ...adminGuards] : adminGuards,
+        }),
+        ChatModule,
+      ],
+    };
+  }
+}
+
+/** Same as `AppModule.forRoot(config)`. */
+export function createAppModule(config: AppConfig = {}): DynamicModule {
+  return AppModule.forRoot(config);
+}
+
+/** The largest JSON body the demo accepts; a larger one gets 413. */
+export const JSON_BODY_LIMIT = '1mb';
+
+/**
+ * The demo's HTTP settings on an app created with `{ bodyParser: false }`
+ * (by `createDemoApp`, or by a test's `createNestApplication`): JSON bodies up to 1 MB.
+ */
+export function configureDemoApp(app: NestExpressApplication): NestExpressApplication {
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  return app;
+}
+
+/**
+ * Creates the demo app without listening. Start-up errors (database or Redis
+ * unreachable, a failed migration) reject instead of ending the process.
+ */
+export async function createDemoApp(
+  config: AppConfig = {},
+  options: Omit<NestApplicationOptions, 'bodyParser'> = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(createAppModule(config), {
+    abortOnError: false,
+    ...options,
+    bodyParser: false,
+  });
+  return configureDemoApp(app);
+}

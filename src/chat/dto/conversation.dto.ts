@@ -1,0 +1,80 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateConversationDto {
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  visitorName: string;
+
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  visitorEmail?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  visitorPhone?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  currentUrl?: string;
+}
+
+export class CreateMessageDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10_000)
+  content: string;
+
+  @IsOptional()
+  @IsBoolean()
+  fromAdmin?: boolean;
+
+  /** The agent's name; used for agent messages only. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  adminName?: string;
+}
+
+export class UpdateMessageDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10_000)
+  content: string;
+}
+
+export class AssignConversationDto {
+  /** The agent's name. */
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  assignee: string;
+}
+
+export class RateConversationDto {
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  rating: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
+}
+
+export class AddTagDto {
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  tag: string;
+}

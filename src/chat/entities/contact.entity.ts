@@ -1,0 +1,43 @@
+import { BeforeInsert, BeforeUpdate, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A known visitor, kept by the agents; a banned contact is blocked from chatting. */
+@Entity('chat_contacts')
+export class Contact {
+  @PrimaryGeneratedColumn({ type: 'int' })
+  id: number;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 320, nullable: true })
+  email?: string | null;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  phone?: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  notes?: string | null;
+
+  @Column({ type: 'boolean', default: false })
+  banned: boolean;
+
+  @Column({ type: Date, precision: 3, nullable: true })
+  bannedAt?: Date | null;
+
+  @Column({ type: Date, precision: 3 })
+  createdAt: Date;
+
+  @Column({ type: Date, precision: 3 })
+  updatedAt: Date;
+
+  @BeforeInsert()
+  protected stampInsert(): void {
+    this.createdAt ??= new Date();
+    this.updatedAt ??= this.createdAt;
+  }
+
+  @BeforeUpdate()
+  protected stampUpdate(): void {
+    this.updatedAt = new Date();
+  }
+}

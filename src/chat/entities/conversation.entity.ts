@@ -1,0 +1,61 @@
+import { BeforeInsert, BeforeUpdate, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type ConversationStatus = 'open' | 'pending' | 'resolved';
+
+/** A visitor's chat; the demo keeps its assignee and rating on the row. */
+@Entity('chat_conversations')
+export class Conversation {
+  @PrimaryGeneratedColumn({ type: 'int' })
+  id: number;
+
+  @Column({ type: 'varchar', length: 200 })
+  visitorName: string;
+
+  @Column({ type: 'varchar', length: 320, nullable: true })
+  visitorEmail?: string | null;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  visitorPhone?: string | null;
+
+  @Column({ type: 'varchar', length: 45, nullable: true })
+  visitorIp?: string | null;
+
+  @Column({ type: 'varchar', length: 2048, nullable: true })
+  currentUrl?: string | null;
+
+  @Column({ type: 'varchar', length: 20, default: 'open' })
+  status: ConversationStatus;
+
+  /** The agent's name. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  assignee?: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  rating?: number | null;
+
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  ratingComment?: string | null;
+
+  @Column({ type: Date, precision: 3, nullable: true })
+  takeoverRequestedAt?: Date | null;
+
+  @Column({ type: Date, precision: 3, nullable: true })
+  resolvedAt?: Date | null;
+
+  @Column({ type: Date, precision: 3 })
+  createdAt: Date;
+
+  @Column({ type: Date, precision: 3 })
+  updatedAt: Date;
+
+  @BeforeInsert()
+  protected stampInsert(): void {
+    this.createdAt ??= new Date();
+    this.updatedAt ??= this.createdAt;
+  }
+
+  @BeforeUpdate()
+  protected stampUpdate(): void {
+    this.updatedAt = new Date();
+  }
+}

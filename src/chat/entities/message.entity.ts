@@ -1,0 +1,49 @@
+import { BeforeInsert, BeforeUpdate, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { Relation } from 'typeorm';
+import { Conversation } from './conversation.entity.js';
+
+export type MessageAuthorType = 'visitor' | 'agent' | 'ai' | 'trigger';
+
+/** One line of a conversation, from the visitor or from an agent. */
+@Entity('chat_messages')
+@Index('IDX_chat_messages_conversation_created', ['conversationId', 'createdAt'])
+export class Message {
+  @PrimaryGeneratedColumn({ type: 'int' })
+  id: number;
+
+  @Column({ type: 'int' })
+  conversationId: number;
+
+  @ManyToOne(() => Conversation, { onDelete: 'CASCADE', onUpdate: 'RESTRICT' })
+  @JoinColumn({ name: 'conversationId', foreignKeyConstraintName: 'FK_chat_messages_conversation' })
+  conversation?: Relation<Conversation>;
+
+  @Column({ type: 'text' })
+  content: string;
+
+  @Column({ type: 'boolean', default: false })
+  isFromAdmin: boolean;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  adminName?: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  authorType: MessageAuthorType;
+
+  @Column({ type: Date, precision: 3 })
+  createdAt: Date;
+
+  @Column({ type: Date, precision: 3 })
+  updatedAt: Date;
+
+  @BeforeInsert()
+  protected stampInsert(): void {
+    this.createdAt ??= new Date();
+    this.updatedAt ??= this.createdAt;
+  }
+
+  @BeforeUpdate()
+  protected stampUpdate(): void {
+    this.updatedAt = new Date();
+  }
+}

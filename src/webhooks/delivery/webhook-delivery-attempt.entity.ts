@@ -1,0 +1,33 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import type { Relation } from 'typeorm';
+import { WebhookDelivery } from './webhook-delivery.entity.js';
+
+/** The record of one HTTP attempt of a delivery. */
+@Entity('webhook_delivery_attempts')
+export class WebhookDeliveryAttempt {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  deliveryId: string;
+
+  @ManyToOne(() => WebhookDelivery, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'deliveryId', foreignKeyConstraintName: 'FK_webhook_delivery_attempts_delivery' })
+  delivery?: Relation<WebhookDelivery>;
+
+  /** 1 for the first try; redeliveries go on counting. */
+  @PrimaryColumn({ type: 'int' })
+  attempt: number;
+
+  @Column({ type: Date, precision: 3 })
+  at: Date;
+
+  @Column({ type: 'boolean' })
+  success: boolean;
+
+  @Column({ type: 'int', nullable: true })
+  statusCode?: number | null;
+
+  @Column({ type: 'int' })
+  durationMs: number;
+
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  error?: string | null;
+}

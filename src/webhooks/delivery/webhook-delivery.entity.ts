@@ -1,0 +1,71 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import type { Relation } from 'typeorm';
+import { WebhookEndpoint } from '../endpoints/webhook-endpoint.entity.js';
+
+export type WebhookDeliveryStatus = 'pending' | 'retrying' | 'success' | 'failed';
+export const WEBHOOK_DELIVERY_STATUSES: readonly WebhookDeliveryStatus[] = ['pending', 'retrying', 'success', 'failed'];
+
+/** One event for one endpoint: the unit that is sent, retried and logged. */
+@Entity('webhook_deliveries')
+@Index('IDX_webhook_deliveries_webhook_created', ['webhookId', 'createdAt'])
+@Index('IDX_webhook_deliveries_due', ['status', 'nextAttemptAt'])
+@Index('IDX_webhook_deliveries_created', ['createdAt'])
+export class WebhookDelivery {
+  /** Sent as `X-Webhook-Id` and `webhook-id`; receivers de-duplicate on it. */
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  webhookId: string;
+
+  @ManyToOne(() => WebhookEndpoint, { onDelete: 'CASCADE', createForeignKeyConstraints: true })
+  @JoinColumn({ name: 'webhookId', foreignKeyConstraintName: 'FK_webhook_deliveries_webhook' })
+  webhook?: Relation<WebhookEndpoint>;
+
+  @Column({ type: 'varchar', length: 64 })
+  event: string;
+
+  /** The JSON body, as sent on every attempt. */
+  @Column({ type: 'json' })
+  payload: Record<string, unknown>;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: WebhookDeliveryStatus;
+
+  @Column({ type: 'int', default: 0 })
+  attempts: number;
+
+  @Column({ type: 'int', nullable: true })
+  statusCode?: number | null;
+
+  @Column({ type: 'int', nullable: true })
+  durationMs?: number | null;
+
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  error?: string | null;
+
+  /** The last attempt's response body, cut at `maxResponseBodyBytes` (a JSON string value). */
+  @Column({ type: 'json', nullable: true })
+  responseBody?: string | null;
+
+  /** The last attempt's request headers. */
+  @Column({ type: 'simple-json', nullable: true })
+  requestHeaders?: Record<string, string> | null;
+
+  @Column({ type: 'boolean', default: false })
+  isTest: boolean;
+
+  /** When the next attempt is due; null once the delivery has ended. */
+  @Column({ type: Date, precision: 3, nullable: true })
+  nextAttemptAt?: Date | null;
+
+  /** A worker that is sending it holds it until then, so no two send it at once. */
+  @Column({ type: Date, precision: 3, nullable: true })
+  lockedUntil?: Date | null;
+
+  @Column({ type: Date, precision: 3 })
+  createdAt: Date;
+
+  @Column({ type: Date, precision: 3 })
+  updatedAt: Date;
+}

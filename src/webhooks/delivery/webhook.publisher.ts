@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { WebhookEndpointsService } from '../endpoints/webhook-endpoints.service.js';
+import { formatPayload } from '../events/webhook-format.js';
+import { WebhookPayloadFactory } from '../events/webhook-payload.factory.js';
+import type { WebhookEventName } from '../events/webhook-event.js';
+import { WebhookAfterCommit } from './webhook-after-commit.js';
+import { WebhookDeliveryQueue } from './webhook-delivery.queue.js';
+import { WebhookDeliveryStore } from './webhook-delivery.store.js';
+import type { NewWebhookDelivery } from './webhook-delivery.store.js';
+
+export interface PublishOptions {
+  /**
+   * A TypeORM `EntityManager` inside the host's transaction: the delivery rows are
+   * written in it, nothing is sent if it rolls back, and they are sent after it commits.
+   */
+  manager?: EntityManager;
+}
+
+/**
+ * Records an event for every enabled, subscribed webhook. When `publish` (or the
+ * host's `emitAsync`) resolves, the delivery rows are in the database.
+ */
+@Injectable()
+export class WebhookPublisher {
+  constructor(
+    private readonly payloads: WebhookPayloadFactory,
+    private readonly endpoints: WebhookEndpointsService,
+    private readonly store: WebhookDeliveryStore,
+    private readonly queue: WebhookDeliveryQueue,
+    private readonly afterCommit: WebhookAfterCommit,
+  ) {}
+
+  /**
+   * Maps `input` (the object the host would emit for `event`) and records one
+   * delivery per subscribed webhook. Resolves to the delivery ids.
+   * Rejects, recording nothing, when the event's mapper throws.
+   */
+  async publish(event: WebhookEventName, input: unknown, options: PublishOptions = {}): Promise<string[]> {
+    const payload = this.payloads.build(event, input);
+    const endpoints = await this.endpoints.findSubscribed(event);
+    if (endpoints.length === 0) return [];
+    const now = new Date();
+    const rows: NewWebhookDelivery[] = endpoints.map((endpoint) => ({
+      id: randomUUID(),
+      webhookId: endpoint.id,
+      event,
+      payload: formatPayload(payload, endpoint.format),
+      status: 'pending',
+      attempts: 0,
+      isTest: false,
+      nextAttemptAt: now,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    await this.store.insertMany(rows, options.manager);
+    const jobs = rows.map((row) => ({ deliveryId: row.id, attempt: 1 }));
+    const runner = options.manager?.queryRunner;
+    if (runner?.isTransactionActive) this.afterCommit.defer(runner, jobs);
+    else await this.queue.enqueue(jobs);
+    return rows.map((row) => row.id);
+  }
+}

@@ -1,0 +1,155 @@
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { Repository } from 'typeorm';
+import { isSubscribed } from '../events/webhook-event.js';
+import { WebhookBlockedAddressError } from '../errors/webhook-blocked-address.error.js';
+import { WebhookSecretBox } from '../security/webhook-secret.box.js';
+import { WebhookUrlError, WebhookUrlPolicy } from '../security/webhook-url.policy.js';
+import { WEBHOOK_DISABLED_EVENT, WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
+import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
+import type { CreateWebhookDto } from './dto/create-webhook.dto.js';
+import type { UpdateWebhookDto } from './dto/update-webhook.dto.js';
+import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+
+/** Payload of the `webhook.disabled` Nest event. */
+export interface WebhookDisabledEvent {
+  webhook: { id: string; name: string; url: string };
+  reason: string;
+}
+
+/** The secrets that sign an attempt: the current one, and a rotated-out one while it lasts. */
+export interface WebhookSigningSecrets {
+  secret: string | null;
+  previousSecret: string | null;
+}
+
+/** Endpoints: CRUD with validation, subscriptions, secrets and health counters. */
+@Injectable()
+export class WebhookEndpointsService {
+  constructor(
+    @InjectRepository(WebhookEndpoint) private readonly endpoints: Repository<WebhookEndpoint>,
+    private readonly urlPolicy: WebhookUrlPolicy,
+    private readonly secrets: WebhookSecretBox,
+    private readonly events: EventEmitter2,
+    @Inject(WEBHOOKS_RESOLVED_OPTIONS) private readonly options: ResolvedWebhooksOptions,
+  ) {}
+
+  list(): Promise<WebhookEndpoint[]> {
+    return this.endpoints.find({ order: { createdAt: 'ASC' } });
+  }
+
+  async get(id: string): Promise<WebhookEndpoint> {
+    const endpoint = await this.endpoints.findOne({ where: { id } });
+    if (!endpoint) throw new NotFoundException('Webhook not found');
+    return endpoint;
+  }
+
+  async create(dto: CreateWebhookDto): Promise<WebhookEndpoint> {
+    await this.checkUrl(dto.url);
+    const endpoint = this.endpoints.create({
+      id: randomUUID(),
+      name: dto.name,
+      url: dto.url,
+      secret: this.secrets.seal(dto.secret ?? null),
+      events: unique(dto.events),
+      enabled: dto.enabled ?? true,
+      format: dto.format ?? 'json',
+      consecutiveFailures: 0,
+    });
+    return this.endpoints.save(endpoint);
+  }
+
+  async update(id: string, dto: UpdateWebhookDto): Promise<WebhookEndpoint> {
+    const endpoint = await this.get(id);
+    if (dto.url !== undefined) {
+      await this.checkUrl(dto.url);
+      endpoint.url = dto.url;
+    }
+    if (dto.name !== undefined) endpoint.name = dto.name;
+    if (dto.events !== undefined) endpoint.events = unique(dto.events);
+    if (dto.format !== undefined) endpoint.format = dto.format;
+    if (dto.secret !== undefined) {
+      endpoint.secret = this.secrets.seal(dto.secret);
+      endpoint.previousSecret = null;
+      endpoint.previousSecretExpiresAt = null;
+    } else if (endpoint.secret) {
+      // Re-seal on every write, so rows stored before a key was set become encrypted.
+      endpoint.secret = this.secrets.seal(this.secrets.open(endpoint.secret));
+    }
+    if (dto.enabled === true && !endpoint.enabled) {
+      endpoint.consecutiveFailures = 0;
+      endpoint.disabledAt = null;
+      endpoint.disabledReason = null;
+    }
+    if (dto.enabled !== undefined) endpoint.enabled = dto.enabled;
+    return this.endpoints.save(endpoint);
+  }
+
+  async remove(id: string): Promise<void> {
+    const result = await this.endpoints.delete({ id });
+    if (!result.affected) throw new NotFoundException('Webhook not found');
+  }
+
+  /** Enabled endpoints subscribed to an event. */
+  async findSubscribed(event: string): Promise<WebhookEndpoint[]> {
+    const enabled = await this.endpoints.find({ where: { enabled: true } });
+    return enabled.filter((e) => isSubscribed(e.events, event));
+  }
+
+  signingSecrets(endpoint: WebhookEndpoint, now = new Date()): WebhookSigningSecrets {
+    const previousValid = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
+    return {
+      secret: this.secrets.open(endpoint.secret),
+      previousSecret: previousValid ? this.secrets.open(endpoint.previousSecret) : null,
+    };
+  }
+
+  async revealSecret(id: string): Promise<string | null> {
+    return this.secrets.open((await this.get(id)).secret);
+  }
+
+  /** A delivery succeeded: the failure streak ends. */
+  async recordSuccess(endpoint: WebhookEndpoint): Promise<void> {
+    if (endpoint.consecutiveFailures > 0) await this.endpoints.update({ id: endpoint.id }, { consecutiveFailures: 0 });
+  }
+
+  /** A delivery failed its last retry: count it, and disable the endpoint at `autoDisableAfter`. */
+  async recordFinalFailure(endpoint: WebhookEndpoint): Promise<void> {
+    await this.endpoints.increment({ id: endpoint.id }, 'consecutiveFailures', 1);
+    const current = await this.endpoints.findOne({ where: { id: endpoint.id } });
+    if (current && current.enabled && current.consecutiveFailures >= this.options.autoDisableAfter) {
+      await this.disable(
+        current,
+        `Disabled after ${current.consecutiveFailures} consecutive failed deliveries; re-enable it once the receiver works.`,
+      );
+    }
+  }
+
+  /** Disables an endpoint and tells the host through the `webhook.disabled` event. */
+  async disable(endpoint: WebhookEndpoint, reason: string): Promise<void> {
+    const result = await this.endpoints.update(
+      { id: endpoint.id, enabled: true },
+      { enabled: false, disabledAt: new Date(), disabledReason: reason.slice(0, 500), updatedAt: new Date() },
+    );
+    if (!result.affected) return;
+    const event: WebhookDisabledEvent = { webhook: { id: endpoint.id, name: endpoint.name, url: endpoint.url }, reason };
+    this.events.emit(WEBHOOK_DISABLED_EVENT, event);
+  }
+
+  private async checkUrl(url: string): Promise<void> {
+    try {
+      await this.urlPolicy.check(url);
+    } catch (err) {
+      if (err instanceof WebhookUrlError || err instanceof WebhookBlockedAddressError) {
+        throw new BadRequestException(err.message);
+      }
+      throw err;
+    }
+  }
+}
+
+function unique(events: string[]): string[] {
+  return [...new Set(events)];
+}

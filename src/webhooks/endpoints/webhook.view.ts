@@ -1,0 +1,35 @@
+import type { WebhookFormat } from './webhook-endpoint.entity.js';
+import type { WebhookEndpoint } from './webhook-endpoint.entity.js';
+
+/** A webhook as the admin API answers it: never the secret itself. */
+export interface WebhookView {
+  id: string;
+  name: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+  format: WebhookFormat;
+  hasSecret: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  consecutiveFailures: number;
+  disabledAt: Date | null;
+  disabledReason: string | null;
+}
+
+export function toWebhookView(e: WebhookEndpoint): WebhookView {
+  return {
+    id: e.id,
+    name: e.name,
+    url: e.url,
+    events: e.events,
+    enabled: e.enabled,
+    format: e.format,
+    hasSecret: Boolean(e.secret),
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+    consecutiveFailures: e.consecutiveFailures,
+    disabledAt: e.disabledAt ?? null,
+    disabledReason: e.disabledReason ?? null,
+  };
+}

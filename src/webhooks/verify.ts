@@ -1,0 +1,4 @@
+/** Receiver-side entry point: loads no NestJS code. */
+export { verifyWebhookSignature } from './security/webhook-signature.js';
+export type { VerifyWebhookOptions } from './security/webhook-signature.js';
+export { WebhookVerificationError } from './errors/webhook-verification.error.js';

@@ -1,0 +1,11 @@
+/** Injection token of the options as the host gave them. */
+export const WEBHOOKS_MODULE_OPTIONS = Symbol('WEBHOOKS_MODULE_OPTIONS');
+/** Injection token of the options merged with their defaults. */
+export const WEBHOOKS_RESOLVED_OPTIONS = Symbol('WEBHOOKS_RESOLVED_OPTIONS');
+/** The Bull queue that carries deliveries. */
+export const WEBHOOKS_QUEUE = 'webhooks';
+/** Job name of one delivery attempt. */
+export const WEBHOOKS_DELIVER_JOB = 'deliver';
+/** Nest event the module emits when it disables an endpoint. */
+export const WEBHOOK_DISABLED_EVENT = 'webhook.disabled';
+export const DEFAULT_ADMIN_PATH = 'admin/live-chat/webhooks';

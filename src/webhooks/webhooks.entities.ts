@@ -1,0 +1,10 @@
+import { WebhookDeliveryAttempt } from './delivery/webhook-delivery-attempt.entity.js';
+import { WebhookDelivery } from './delivery/webhook-delivery.entity.js';
+import { WebhookEndpoint } from './endpoints/webhook-endpoint.entity.js';
+import { CreateWebhookTables1737000000000 } from './migrations/1737000000000-create-webhook-tables.js';
+
+/** The module's TypeORM entities, for a host that lists entities itself. */
+export const webhookEntities = [WebhookEndpoint, WebhookDelivery, WebhookDeliveryAttempt];
+
+/** The module's migrations, in order; add them to the host's `migrations`. */
+export const webhookMigrations = [CreateWebhookTables1737000000000];

@@ -1,0 +1,81 @@
+import { HttpModule } from '@nestjs/axios';
+import { BullModule } from '@nestjs/bull';
+import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
+import type { DynamicModule, Provider } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { createWebhooksAdminController } from './admin/webhooks-admin.controller.js';
+import { WebhookAfterCommit } from './delivery/webhook-after-commit.js';
+import { WebhookDeliveryQueue } from './delivery/webhook-delivery.queue.js';
+import { WebhookDeliveryRunner } from './delivery/webhook-delivery.runner.js';
+import { WebhookDeliveryStore } from './delivery/webhook-delivery.store.js';
+import { WebhookDeliveryWorker } from './delivery/webhook-delivery.worker.js';
+import { WebhookHttpSender } from './delivery/webhook-http.sender.js';
+import { WebhookPublisher } from './delivery/webhook.publisher.js';
+import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service.js';
+import { WebhookEventListener } from './events/webhook-event.listener.js';
+import { WebhookPayloadFactory } from './events/webhook-payload.factory.js';
+import { WebhookSecretBox } from './security/webhook-secret.box.js';
+import { WebhookUrlPolicy } from './security/webhook-url.policy.js';
+import { WEBHOOKS_MODULE_OPTIONS, WEBHOOKS_QUEUE, WEBHOOKS_RESOLVED_OPTIONS } from './webhooks.constants.js';
+import { webhookEntities } from './webhooks.entities.js';
+import { DEFAULT_EXTRAS, resolveWebhooksOptions } from './webhooks.options.js';
+import type { WebhooksModuleExtras, WebhooksModuleOptions } from './webhooks.options.js';
+import { WebhooksService } from './webhooks.service.js';
+
+const WEBHOOKS_MODULE_EXTRAS = Symbol('WEBHOOKS_MODULE_EXTRAS');
+
+function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): DynamicModule {
+  const extras: Required<WebhooksModuleExtras> = { ...DEFAULT_EXTRAS, ...definedOnly(given) };
+  const providers: Provider[] = [
+    ...(definition.providers ?? []),
+    { provide: WEBHOOKS_MODULE_EXTRAS, useValue: extras },
+    {
+      provide: WEBHOOKS_RESOLVED_OPTIONS,
+      useFactory: (options: WebhooksModuleOptions, x: WebhooksModuleExtras) => resolveWebhooksOptions(options, x),
+      inject: [WEBHOOKS_MODULE_OPTIONS, WEBHOOKS_MODULE_EXTRAS],
+    },
+    WebhookUrlPolicy,
+    WebhookSecretBox,
+    WebhookPayloadFactory,
+    WebhookEndpointsService,
+    WebhookDeliveryStore,
+    WebhookDeliveryQueue,
+    WebhookAfterCommit,
+    WebhookHttpSender,
+    WebhookDeliveryRunner,
+    WebhookPublisher,
+    WebhookEventListener,
+    WebhooksService,
+  ];
+  if (extras.processDeliveries) providers.push(WebhookDeliveryWorker);
+  return {
+    ...definition,
+    imports: [
+      ...(definition.imports ?? []),
+      TypeOrmModule.forFeature(webhookEntities),
+      BullModule.registerQueue({ name: WEBHOOKS_QUEUE }),
+      HttpModule,
+    ],
+    controllers: [createWebhooksAdminController(extras.adminPath.replace(/^\/+|\/+$/g, ''), extras.adminGuards)],
+    providers,
+    exports: [WebhooksService, WebhookPublisher, WEBHOOKS_RESOLVED_OPTIONS],
+  };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<WebhooksModuleOptions>({
+  optionsInjectionToken: WEBHOOKS_MODULE_OPTIONS,
+})
+  .setClassMethodName('forRoot')
+  .setExtras<WebhooksModuleExtras>({ ...DEFAULT_EXTRAS }, shapeModule)
+  .build();
+
+/**
+ * Outgoing webhooks for a live-chat backend. Import once with `forRoot()` or
+ * `forRootAsync()`; the host provides TypeORM, Bull and the event emitter.
+ */
+@Module({})
+export class WebhooksModule extends ConfigurableModuleClass {}

@@ -1,0 +1,109 @@
+import type { CanActivate, Type } from '@nestjs/common';
+import { createRequire } from 'node:module';
+import type { WebhookPayloadMappers } from './events/webhook-payload.mapper.js';
+import { DEFAULT_ADMIN_PATH } from './webhooks.constants.js';
+
+/** Options of `WebhooksModule.forRoot()`; every field is optional. */
+export interface WebhooksModuleOptions {
+  /** Reject non-HTTPS endpoint URLs on create/update and at delivery. Default `true`. */
+  requireHttps?: boolean;
+  /** Allow endpoints on loopback, private, link-local, CGNAT, multicast or metadata addresses. Default `false`. */
+  allowPrivateNetworks?: boolean;
+  /** One attempt's limit, connect to last byte. Default `10000`. */
+  requestTimeoutMs?: number;
+  /** Delay before each retry; its length is the number of retries. Default 1 min, 5 min, 20 min, 1 h, 2 h. */
+  retryDelaysMs?: number[];
+  /** Consecutive failed deliveries (each after its last retry) that disable an endpoint. Default `5`. */
+  autoDisableAfter?: number;
+  /** How much of a response body is stored. Default `65536`. */
+  maxResponseBodyBytes?: number;
+  /** Deliveries in flight per worker process. Default `50`. */
+  concurrency?: number;
+  /** Delivery log rows older than this many days are pruned. Default `30`. */
+  deliveryRetentionDays?: number;
+  /** Per-event functions that turn the host's emitted object into `data`. Default: the built-in mappers. */
+  payloadMappers?: WebhookPayloadMappers;
+  /** The User-Agent header. Default `nestjs-chat-webhooks/<version>`. */
+  userAgent?: string;
+  /** 32-byte key (raw, base64 or hex); when set, secrets are stored encrypted. Default unset. */
+  secretEncryptionKey?: string | Buffer;
+  /** Extra TLS settings of outgoing connections, e.g. the CA of an internal receiver. Default: Node's trust store. */
+  tls?: WebhookTlsOptions;
+}
+
+export interface WebhookTlsOptions {
+  /** Certificates trusted in addition to Node's own store. */
+  ca?: string | Buffer | Array<string | Buffer>;
+}
+
+/** Options that decide which controllers and workers exist; given beside `useFactory` in `forRootAsync`. */
+export interface WebhooksModuleExtras {
+  /** Route prefix of the admin API. Default `admin/live-chat/webhooks`. */
+  adminPath?: string;
+  /** Guards (classes or instances) in front of every admin route. Default none. */
+  adminGuards?: Array<Type<CanActivate> | CanActivate>;
+  /** Serve the admin page at `/<adminPath>/ui`. Default `true`. */
+  adminUi?: boolean;
+  /** This process runs the delivery worker; `false` on API-only nodes. Default `true`. */
+  processDeliveries?: boolean;
+}
+
+export type ResolvedWebhooksOptions = Required<Omit<WebhooksModuleOptions, 'secretEncryptionKey' | 'tls' | 'payloadMappers'>> &
+  Required<WebhooksModuleExtras> & {
+    secretEncryptionKey?: string | Buffer;
+    tls: WebhookTlsOptions;
+    payloadMappers: WebhookPayloadMappers;
+  };
+
+const packageJson = createRequire(import.meta.url)('../../package.json') as { name: string; version: string };
+
+export const DEFAULT_EXTRAS: Required<WebhooksModuleExtras> = {
+  adminPath: DEFAULT_ADMIN_PATH,
+  adminGuards: [],
+  adminUi: true,
+  processDeliveries: true,
+};
+
+export function resolveWebhooksOptions(
+  given: WebhooksModuleOptions = {},
+  extras: WebhooksModuleExtras = {},
+): ResolvedWebhooksOptions {
+  const defined = <T extends object>(o: T): Partial<T> =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const resolved: ResolvedWebhooksOptions = {
+    requireHttps: true,
+    allowPrivateNetworks: false,
+    requestTimeoutMs: 10_000,
+    retryDelaysMs: [60_000, 300_000, 1_200_000, 3_600_000, 7_200_000],
+    autoDisableAfter: 5,
+    maxResponseBodyBytes: 65_536,
+    concurrency: 50,
+    deliveryRetentionDays: 30,
+    userAgent: `${packageJson.name}/${packageJson.version}`,
+    tls: {},
+    ...DEFAULT_EXTRAS,
+    ...defined(given),
+    ...defined(extras),
+    payloadMappers: { ...(given.payloadMappers ?? {}) },
+  };
+  resolved.adminPath = resolved.adminPath.replace(/^\/+|\/+$/g, '');
+  assertOptions(resolved);
+  return resolved;
+}
+
+function assertOptions(o: ResolvedWebhooksOptions): void {
+  const positiveInt = (name: keyof ResolvedWebhooksOptions, min = 1) => {
+    const v = o[name];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+      throw new TypeError(`WebhooksModule option "${name}" must be an integer >= ${min}; got ${String(v)}.`);
+    }
+  };
+  positiveInt('requestTimeoutMs');
+  positiveInt('autoDisableAfter');
+  positiveInt('maxResponseBodyBytes', 0);
+  positiveInt('concurrency');
+  positiveInt('deliveryRetentionDays');
+  if (!Array.isArray(o.retryDelaysMs) || o.retryDelaysMs.some((d) => !Number.isFinite(d) || d < 0)) {
+    throw new TypeError('WebhooksModule option "retryDelaysMs" must be an array of non-negative numbers of milliseconds.');
+  }
+}

@@ -1,0 +1,174 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { WebhookDeliveryQueue } from './delivery/webhook-delivery.queue.js';
+import { WebhookDeliveryRunner } from './delivery/webhook-delivery.runner.js';
+import { WebhookDeliveryStore } from './delivery/webhook-delivery.store.js';
+import type { WebhookDeliveryQuery } from './delivery/webhook-delivery.store.js';
+import type { WebhookDelivery } from './delivery/webhook-delivery.entity.js';
+import type { CreateWebhookDto } from './endpoints/dto/create-webhook.dto.js';
+import type { UpdateWebhookDto } from './endpoints/dto/update-webhook.dto.js';
+import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service.js';
+import { toWebhookView } from './endpoints/webhook.view.js';
+import type { WebhookView } from './endpoints/webhook.view.js';
+import { ALL_EVENTS, WEBHOOK_EVENT_NAMES, isWebhookEventName } from './events/webhook-event.js';
+import type { WebhookEventName } from './events/webhook-event.js';
+import { formatPayload } from './events/webhook-format.js';
+import { WebhookPayloadFactory } from './events/webhook-payload.factory.js';
+import type { WebhookCatalogEntry } from './events/webhook-payload.factory.js';
+
+export interface WebhookTestResult {
+  deliveryId: string;
+  success: boolean;
+  statusCode: number | null;
+  durationMs: number;
+  responseBody: string | null;
+  error: string | null;
+}
+
+/** A delivery in a list. */
+export interface WebhookDeliverySummary {
+  id: string;
+  event: string;
+  status: WebhookDelivery['status'];
+  statusCode: number | null;
+  attempts: number;
+  durationMs: number | null;
+  error: string | null;
+  isTest: boolean;
+  createdAt: Date;
+  nextAttemptAt: Date | null;
+}
+
+/** One delivery with its payload, headers, last response and every attempt. */
+export interface WebhookDeliveryDetail extends WebhookDeliverySummary {
+  payload: Record<string, unknown>;
+  requestHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  attemptLog: Array<{ attempt: number; at: Date; statusCode: number | null; durationMs: number; error: string | null }>;
+}
+
+function toSummary(d: WebhookDelivery): WebhookDeliverySummary {
+  return {
+    id: d.id,
+    event: d.event,
+    status: d.status,
+    statusCode: d.statusCode ?? null,
+    attempts: d.attempts,
+    durationMs: d.durationMs ?? null,
+    error: d.error ?? null,
+    isTest: Boolean(d.isTest),
+    createdAt: d.createdAt,
+    nextAttemptAt: d.nextAttemptAt ?? null,
+  };
+}
+
+/** What the admin API does, for hosts that want it in their own code: CRUD, test delivery, delivery log, redeliver. */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly endpoints: WebhookEndpointsService,
+    private readonly store: WebhookDeliveryStore,
+    private readonly runner: WebhookDeliveryRunner,
+    private readonly queue: WebhookDeliveryQueue,
+    private readonly payloads: WebhookPayloadFactory,
+  ) {}
+
+  async list(): Promise<WebhookView[]> {
+    return (await this.endpoints.list()).map(toWebhookView);
+  }
+
+  async get(id: string): Promise<WebhookView> {
+    return toWebhookView(await this.endpoints.get(id));
+  }
+
+  async create(dto: CreateWebhookDto): Promise<WebhookView> {
+    return toWebhookView(await this.endpoints.create(dto));
+  }
+
+  async update(id: string, dto: UpdateWebhookDto): Promise<WebhookView> {
+    return toWebhookView(await this.endpoints.update(id, dto));
+  }
+
+  remove(id: string): Promise<void> {
+    return this.endpoints.remove(id);
+  }
+
+  async revealSecret(id: string): Promise<{ secret: string | null }> {
+    return { secret: await this.endpoints.revealSecret(id) };
+  }
+
+  catalog(): WebhookCatalogEntry[] {
+    return this.payloads.catalog();
+  }
+
+  /** Sends the catalog sample of `event` (default: the first subscribed) now and waits for the answer. */
+  async test(id: string, event?: WebhookEventName): Promise<WebhookTestResult> {
+    const endpoint = await this.endpoints.get(id);
+    const chosen = event ?? (endpoint.events.find((e) => e !== ALL_EVENTS && isWebhookEventName(e)) as WebhookEventName | undefined) ?? WEBHOOK_EVENT_NAMES[0];
+    const now = new Date();
+    const deliveryId = randomUUID();
+    await this.store.insertMany([
+      {
+        id: deliveryId,
+        webhookId: endpoint.id,
+        event: chosen,
+        payload: formatPayload(this.payloads.sample(chosen), endpoint.format),
+        status: 'pending',
+        attempts: 0,
+        isTest: true,
+        nextAttemptAt: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+    ]);
+    const outcome = await this.runner.run(deliveryId);
+    if (!outcome) throw new Error(`Test delivery ${deliveryId} was not sent: it was taken by another worker.`);
+    return {
+      deliveryId,
+      success: outcome.decision.status === 'success',
+      statusCode: outcome.result.statusCode,
+      durationMs: outcome.result.durationMs,
+      responseBody: outcome.result.responseBody,
+      error: outcome.decision.status === 'success' ? null : outcome.decision.error,
+    };
+  }
+
+  async listDeliveries(
+    id: string,
+    query: Partial<WebhookDeliveryQuery>,
+  ): Promise<{ items: WebhookDeliverySummary[]; nextCursor: string | null }> {
+    await this.endpoints.get(id);
+    const page = await this.store.list(id, { ...query, limit: query.limit ?? 50 });
+    return { items: page.items.map(toSummary), nextCursor: page.nextCursor };
+  }
+
+  async getDelivery(id: string, deliveryId: string): Promise<WebhookDeliveryDetail> {
+    await this.endpoints.get(id);
+    const found = await this.store.findOne(id, deliveryId);
+    if (!found) throw new NotFoundException('Delivery not found');
+    const { delivery, attempts } = found;
+    return {
+      ...toSummary(delivery),
+      payload: delivery.payload,
+      requestHeaders: delivery.requestHeaders ?? null,
+      responseBody: delivery.responseBody ?? null,
+      attemptLog: attempts.map((a) => ({
+        attempt: a.attempt,
+        at: a.at,
+        statusCode: a.statusCode ?? null,
+        durationMs: a.durationMs,
+        error: a.error ?? null,
+      })),
+    };
+  }
+
+  /** Sends a delivery again: same id, attempt numbers going on. */
+  async redeliver(id: string, deliveryId: string): Promise<{ deliveryId: string; status: 'pending' }> {
+    await this.endpoints.get(id);
+    const found = await this.store.findOne(id, deliveryId);
+    if (!found) throw new NotFoundException('Delivery not found');
+    await this.store.requeue(deliveryId);
+    await this.queue.enqueue([{ deliveryId, attempt: found.delivery.attempts + 1 }]);
+    return { deliveryId, status: 'pending' };
+  }
+}

@@ -1,0 +1,83 @@
+import { BullModule } from '@nestjs/bull';
+import type { INestApplication } from '@nestjs/common';
+import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { WebhookPublisher, WebhooksModule, webhookMigrations } from '../../src/webhooks/index.js';
+import type { WebhooksModuleExtras, WebhooksModuleOptions } from '../../src/webhooks/index.js';
+import { MYSQL, REDIS, createTestDatabase, dropQueueKeys, uniqueName } from './services.js';
+import { selfSignedCertificate } from './tls.js';
+
+export interface WebhooksHost {
+  app: INestApplication;
+  http: ReturnType<typeof request>;
+  emitter: EventEmitter2;
+  publisher: WebhookPublisher;
+  dataSource: DataSource;
+  database: string;
+  queuePrefix: string;
+  /** The admin API's path prefix, with a leading slash. */
+  admin: string;
+  close(): Promise<void>;
+}
+
+export interface HostOptions {
+  options?: WebhooksModuleOptions & WebhooksModuleExtras;
+  /** Share a database (and queue) with another host, as a second process would. */
+  database?: string;
+  queuePrefix?: string;
+}
+
+/**
+ * Boots the module the way a host app does: its own TypeORM (real MariaDB, the
+ * module's migrations), Bull (real Redis, a prefix of its own) and event emitter.
+ * Receivers use a self-signed certificate, trusted through the `tls.ca` option.
+ */
+export async function bootWebhooksHost(host: HostOptions = {}): Promise<WebhooksHost> {
+  const db = host.database ? { name: host.database, drop: async () => undefined } : await createTestDatabase();
+  const queuePrefix = host.queuePrefix ?? uniqueName('whq');
+  const options: WebhooksModuleOptions & WebhooksModuleExtras = {
+    allowPrivateNetworks: true,
+    tls: { ca: selfSignedCertificate().cert },
+    ...host.options,
+  };
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      TypeOrmModule.forRoot({
+        type: 'mysql',
+        host: MYSQL.host,
+        port: MYSQL.port,
+        username: MYSQL.user,
+        password: MYSQL.password,
+        database: db.name,
+        autoLoadEntities: true,
+        migrations: webhookMigrations,
+        migrationsRun: true,
+        retryAttempts: 0,
+      }),
+      BullModule.forRoot({ redis: { ...REDIS }, prefix: queuePrefix }),
+      EventEmitterModule.forRoot(),
+      WebhooksModule.forRoot(options),
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  await app.init();
+  const admin = `/${(options.adminPath ?? 'admin/live-chat/webhooks').replace(/^\/+|\/+$/g, '')}`;
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    emitter: app.get(EventEmitter2),
+    publisher: app.get(WebhookPublisher),
+    dataSource: app.get<DataSource>(getDataSourceToken()),
+    database: db.name,
+    queuePrefix,
+    admin,
+    close: async () => {
+      await app.close();
+      await db.drop();
+      if (!host.queuePrefix) await dropQueueKeys(queuePrefix);
+    },
+  };
+}
