@@ -1,0 +1,42 @@
+import { describe, expect, it } from '@jest/globals';
+import { resolveWebhooksOptions } from './webhooks.options.js';
+
+describe('resolveWebhooksOptions', () => {
+  it('fills every option with its documented default', () => {
+    const o = resolveWebhooksOptions();
+    expect(o).toMatchObject({
+      adminPath: 'admin/live-chat/webhooks',
+      adminGuards: [],
+      requireHttps: true,
+      allowPrivateNetworks: false,
+      requestTimeoutMs: 10_000,
+      retryDelaysMs: [60_000, 300_000, 1_200_000, 3_600_000, 7_200_000],
+      autoDisableAfter: 5,
+      maxResponseBodyBytes: 65_536,
+      concurrency: 50,
+      processDeliveries: true,
+      deliveryRetentionDays: 30,
+      payloadMappers: {},
+      adminUi: true,
+    });
+    expect(o.userAgent).toMatch(/^nestjs-chat-webhooks\/\d+\.\d+\.\d+/);
+    expect(o.secretEncryptionKey).toBeUndefined();
+  });
+
+  it('keeps given values, ignores undefined ones and trims slashes off adminPath', () => {
+    const o = resolveWebhooksOptions({ requestTimeoutMs: 500, concurrency: undefined, retryDelaysMs: [] }, { adminPath: '/x/y/' });
+    expect(o.requestTimeoutMs).toBe(500);
+    expect(o.concurrency).toBe(50);
+    expect(o.retryDelaysMs).toEqual([]);
+    expect(o.adminPath).toBe('x/y');
+  });
+
+  it.each([
+    [{ requestTimeoutMs: 0 }, 'requestTimeoutMs'],
+    [{ concurrency: 2.5 }, 'concurrency'],
+    [{ autoDisableAfter: -1 }, 'autoDisableAfter'],
+    [{ retryDelaysMs: [1000, -5] }, 'retryDelaysMs'],
+  ])('refuses %p with an error naming the option', (given, name) => {
+    expect(() => resolveWebhooksOptions(given)).toThrow(name);
+  });
+});

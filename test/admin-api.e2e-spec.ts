@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { WEBHOOK_EVENT_NAMES } from '../src/webhooks/index.js';
+import { HttpsReceiver } from './support/https-receiver.js';
+import { bootWebhooksHost } from './support/webhooks-host.js';
+import type { WebhooksHost } from './support/webhooks-host.js';
+
+const WEBHOOK_KEYS = [
+  'id', 'name', 'url', 'events', 'enabled', 'format', 'hasSecret', 'createdAt', 'updatedAt',
+  'consecutiveFailures', 'disabledAt', 'disabledReason',
+].sort();
+
+describe('admin REST API', () => {
+  let host: WebhooksHost;
+  let receiver: HttpsReceiver;
+
+  beforeAll(async () => {
+    receiver = await HttpsReceiver.start();
+    host = await bootWebhooksHost();
+  });
+
+  afterAll(async () => {
+    await host?.close();
+    await receiver?.close();
+  });
+
+  const valid = () => ({ name: 'CRM', url: receiver.url(), secret: 'top-secret-value', events: ['conversation.started'] });
+
+  it('creates, lists, reads, updates and deletes a webhook without ever showing its secret', async () => {
+    const created = await host.http.post(host.admin).send(valid()).expect(201);
+    expect(Object.keys(created.body).sort()).toEqual(WEBHOOK_KEYS);
+    expect(created.body).toMatchObject({
+      name: 'CRM',
+      url: receiver.url(),
+      events: ['conversation.started'],
+      enabled: true,
+      format: 'json',
+      hasSecret: true,
+      consecutiveFailures: 0,
+      disabledAt: null,
+      disabledReason: null,
+    });
+    const id = created.body.id as string;
+
+    const list = await host.http.get(host.admin).expect(200);
+    expect(list.body.map((w: { id: string }) => w.id)).toContain(id);
+    const one = await host.http.get(`${host.admin}/${id}`).expect(200);
+    expect(one.body).toEqual(created.body);
+
+    const patched = await host.http
+      .patch(`${host.admin}/${id}`)
+      .send({ name: 'CRM (prod)', events: ['*'], enabled: false, format: 'slack', secret: null })
+      .expect(200);
+    expect(patched.body).toMatchObject({ name: 'CRM (prod)', events: ['*'], enabled: false, format: 'slack', hasSecret: false });
+    expect(new Date(patched.body.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(created.body.updatedAt).getTime());
+
+    for (const res of [created, list, one, patched]) expect(JSON.stringify(res.body)).not.toContain('top-secret-value');
+    const [row] = await host.dataSource.query('SELECT secret FROM webhook_endpoints WHERE id = ?', [id]);
+    expect(row.secret).toBeNull();
+
+    await host.http.delete(`${host.admin}/${id}`).expect(204);
+    await host.http.get(`${host.admin}/${id}`).expect(404);
+    await host.http.delete(`${host.admin}/${id}`).expect(404);
+  });
+
+  it('answers the event catalog with every event and a sample built by the mapper', async () => {
+    const res = await host.http.get(`${host.admin}/events`).expect(200);
+    expect(res.body.map((e: { name: string }) => e.name)).toEqual([...WEBHOOK_EVENT_NAMES]);
+    for (const entry of res.body) {
+      expect(typeof entry.description).toBe('string');
+      expect(entry.samplePayload.event).toBe(entry.name);
+      expect(typeof entry.samplePayload.data).toBe('object');
+    }
+  });
+
+  it.each([
+    ['an http URL', { url: 'http://example.com/hook' }, 'Webhook URL must use HTTPS'],
+    ['an unknown event', { events: ['conversation.started', 'chat.exploded'] }, 'Invalid subscription event type'],
+    ['a missing name', { name: undefined }, 'name'],
+    ['an empty event list', { events: [] }, 'events'],
+    ['a name with CRLF', { name: 'a\r\nX-Injected: 1' }, 'name'],
+    ['a non-string url', { url: 42 }, 'url'],
+    ['an unknown format', { format: 'xml' }, 'format'],
+    ['an unknown field', { colour: 'red' }, 'colour'],
+    ['credentials in the URL', { url: 'https://user:pw@example.com/' }, 'credentials'],
+    ['a javascript: URL', { url: 'javascript:alert(1)' }, 'url'],
+  ])('refuses %s with 400 and a message naming it', async (_what, change, expected) => {
+    const body = { ...valid(), ...change } as Record<string, unknown>;
+    for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
+    const res = await host.http.post(host.admin).send(body).expect(400);
+    expect(res.body.statusCode).toBe(400);
+    expect(res.body.error).toBe('Bad Request');
+    expect(JSON.stringify(res.body.message)).toContain(expected);
+    const count = await host.dataSource.query('SELECT COUNT(*) AS n FROM webhook_endpoints WHERE name LIKE ?', ['a%X-Injected%']);
+    expect(Number(count[0].n)).toBe(0);
+  });
+
+  it('refuses an invalid change and keeps the webhook as it was', async () => {
+    const { body: created } = await host.http.post(host.admin).send(valid()).expect(201);
+    const res = await host.http.patch(`${host.admin}/${created.id}`).send({ url: 'http://example.com/' }).expect(400);
+    expect(res.body.message).toContain('Webhook URL must use HTTPS');
+    await host.http.patch(`${host.admin}/${created.id}`).send({ events: ['nope'] }).expect(400, /Invalid subscription event type/);
+    const { body: after } = await host.http.get(`${host.admin}/${created.id}`).expect(200);
+    expect(after).toEqual(created);
+  });
+
+  it.each([
+    ['GET', ''],
+    ['PATCH', ''],
+    ['DELETE', ''],
+    ['GET', '/secret'],
+    ['POST', '/test'],
+    ['GET', '/deliveries'],
+  ])('answers %s /:id%s for an unknown id with 404 Webhook not found', async (method, suffix) => {
+    const path = `${host.admin}/00000000-0000-4000-8000-000000000000${suffix}`;
+    const req = method === 'GET' ? host.http.get(path) : method === 'PATCH' ? host.http.patch(path).send({ name: 'x' }) : method === 'DELETE' ? host.http.delete(path) : host.http.post(path).send({});
+    const res = await req.expect(404);
+    expect(res.body).toEqual({ statusCode: 404, message: 'Webhook not found', error: 'Not Found' });
+  });
+
+  it('reveals the secret only on its own route', async () => {
+    const { body } = await host.http.post(host.admin).send(valid()).expect(201);
+    const res = await host.http.get(`${host.admin}/${body.id}/secret`).expect(200);
+    expect(res.body).toEqual({ secret: 'top-secret-value' });
+    const none = await host.http.post(host.admin).send({ ...valid(), secret: undefined }).expect(201);
+    expect((await host.http.get(`${host.admin}/${none.body.id}/secret`).expect(200)).body).toEqual({ secret: null });
+  });
+});
+
+describe('admin API with private networks refused (the default)', () => {
+  let host: WebhooksHost;
+
+  beforeAll(async () => {
+    host = await bootWebhooksHost({ options: { allowPrivateNetworks: false } });
+  });
+
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it.each(['https://127.0.0.1/hook', 'https://10.0.0.5/hook', 'https://169.254.169.254/latest/meta-data', 'https://localhost/hook', 'https://[::1]/hook'])(
+    'refuses %s with 400 mentioning private',
+    async (url) => {
+      const res = await host.http.post(host.admin).send({ name: 'x', url, events: ['*'] }).expect(400);
+      expect(res.body.message).toContain('private');
+    },
+  );
+});
