@@ -8,7 +8,7 @@ export class WebhookDeliveryAttempt {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   deliveryId: string;
 
-  @ManyToOne(() => WebhookDelivery, { onDelete: 'CASCADE' })
+  @ManyToOne(() => WebhookDelivery, { onDelete: 'CASCADE', onUpdate: 'RESTRICT' })
   @JoinColumn({ name: 'deliveryId', foreignKeyConstraintName: 'FK_webhook_delivery_attempts_delivery' })
   delivery?: Relation<WebhookDelivery>;
 

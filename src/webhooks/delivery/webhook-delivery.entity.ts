@@ -18,7 +18,7 @@ export class WebhookDelivery {
   @Column({ type: 'varchar', length: 36 })
   webhookId: string;
 
-  @ManyToOne(() => WebhookEndpoint, { onDelete: 'CASCADE', createForeignKeyConstraints: true })
+  @ManyToOne(() => WebhookEndpoint, { onDelete: 'CASCADE', onUpdate: 'RESTRICT' })
   @JoinColumn({ name: 'webhookId', foreignKeyConstraintName: 'FK_webhook_deliveries_webhook' })
   webhook?: Relation<WebhookEndpoint>;
 

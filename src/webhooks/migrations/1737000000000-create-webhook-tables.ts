@@ -86,6 +86,8 @@ export class CreateWebhookTables1737000000000 implements MigrationInterface {
             referencedTableName: 'webhook_endpoints',
             referencedColumnNames: ['id'],
             onDelete: 'CASCADE',
+            // Stated, not left to the default: MariaDB reports a missing rule as RESTRICT, MySQL 8 as NO ACTION.
+            onUpdate: 'RESTRICT',
           }),
         ],
       }),
@@ -111,6 +113,8 @@ export class CreateWebhookTables1737000000000 implements MigrationInterface {
             referencedTableName: 'webhook_deliveries',
             referencedColumnNames: ['id'],
             onDelete: 'CASCADE',
+            // Stated, not left to the default: MariaDB reports a missing rule as RESTRICT, MySQL 8 as NO ACTION.
+            onUpdate: 'RESTRICT',
           }),
         ],
       }),
