@@ -3,6 +3,7 @@ import { BullModule } from '@nestjs/bull';
 import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { createWebhooksAdminPageController } from './admin/webhooks-admin-page.controller.js';
 import { createWebhooksAdminController } from './admin/webhooks-admin.controller.js';
 import { WebhookAfterCommit } from './delivery/webhook-after-commit.js';
 import { WebhookDeliveryQueue } from './delivery/webhook-delivery.queue.js';
@@ -26,6 +27,7 @@ const WEBHOOKS_MODULE_EXTRAS = Symbol('WEBHOOKS_MODULE_EXTRAS');
 
 function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): DynamicModule {
   const extras: Required<WebhooksModuleExtras> = { ...DEFAULT_EXTRAS, ...definedOnly(given) };
+  const adminPath = extras.adminPath.replace(/^\/+|\/+$/g, '');
   const providers: Provider[] = [
     ...(definition.providers ?? []),
     { provide: WEBHOOKS_MODULE_EXTRAS, useValue: extras },
@@ -56,7 +58,11 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
       BullModule.registerQueue({ name: WEBHOOKS_QUEUE }),
       HttpModule,
     ],
-    controllers: [createWebhooksAdminController(extras.adminPath.replace(/^\/+|\/+$/g, ''), extras.adminGuards)],
+    // The page goes first: the API's `GET /:id` would otherwise answer `/ui`.
+    controllers: [
+      ...(extras.adminUi ? [createWebhooksAdminPageController(adminPath)] : []),
+      createWebhooksAdminController(adminPath, extras.adminGuards),
+    ],
     providers,
     exports: [WebhooksService, WebhookPublisher, WEBHOOKS_RESOLVED_OPTIONS],
   };
