@@ -54,7 +54,7 @@ export function renderWebhooksAdminPage(apiPath: string): string {
   <form id="form">
     <label for="name">Name</label><input id="name" type="text" required maxlength="200">
     <label for="url">URL</label><input id="url" type="url" required maxlength="2048" placeholder="https://example.com/webhooks/chat">
-    <label for="secret">Signing secret (optional)</label><input id="secret" type="password" maxlength="256" autocomplete="off" placeholder="leave empty to keep the current one">
+    <label for="secret">Signing secret (optional)</label><input id="secret" type="password" maxlength="256" autocomplete="off" placeholder="none">
     <label for="format">Format</label>
     <select id="format"><option value="json">JSON</option><option value="slack">Slack</option><option value="discord">Discord</option></select>
     <label>Events</label>
@@ -150,13 +150,13 @@ export function renderWebhooksAdminPage(apiPath: string): string {
   function edit(w) {
     editing = w;
     $('form-title').textContent = 'Edit ' + w.name;
-    $('name').value = w.name; $('url').value = w.url; $('secret').value = ''; $('format').value = w.format; $('enabled').checked = w.enabled;
+    $('name').value = w.name; $('url').value = w.url; $('secret').value = ''; $('secret').placeholder = w.hasSecret ? 'leave empty to keep the current one' : 'none'; $('format').value = w.format; $('enabled').checked = w.enabled;
     for (const box of $('events').querySelectorAll('input')) box.checked = w.events.includes(box.value);
     $('cancel').hidden = false;
   }
 
   function resetForm() {
-    editing = null; $('form').reset(); $('form-title').textContent = 'Add a webhook'; $('cancel').hidden = true;
+    editing = null; $('form').reset(); $('secret').placeholder = 'none'; $('form-title').textContent = 'Add a webhook'; $('cancel').hidden = true;
   }
 
   async function showLog(w, fresh) {
