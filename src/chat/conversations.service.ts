@@ -59,7 +59,7 @@ export class ConversationsService {
         content: input.content,
         isFromAdmin: fromAdmin,
         adminName: fromAdmin ? (input.adminName ?? null) : null,
-        authorType: fromAdmin ? 'agent' : 'visitor',
+        authorType: fromAdmin ? (input.authorType ?? 'agent') : 'visitor',
       }),
     );
     await this.events.emitAsync(fromAdmin ? WebhookEvent.MessageSent : WebhookEvent.MessageReceived, {
@@ -113,8 +113,9 @@ export class ConversationsService {
     });
     const emitted = conversationEvent(conversation);
     await this.events.emitAsync(WebhookEvent.ConversationStatusChanged, { conversation: emitted, previousStatus });
+    // The stored time of closing, so the payload's resolved_at is the one the demo answers with.
     await this.events.emitAsync(WebhookEvent.ConversationResolved, {
-      conversation: emitted,
+      conversation: { ...emitted, resolvedAt: conversation.resolvedAt },
       messages: transcript.map(messageEvent),
       tags,
     });

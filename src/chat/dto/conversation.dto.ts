@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -41,6 +41,11 @@ export class CreateMessageDto {
   @IsString()
   @MaxLength(200)
   adminName?: string;
+
+  /** Who sent an admin-side message: an agent (default), the AI bot or a trigger. Ignored for a visitor's message. */
+  @IsOptional()
+  @IsIn(['agent', 'ai', 'trigger'])
+  authorType?: 'agent' | 'ai' | 'trigger';
 }
 
 export class UpdateMessageDto {

@@ -1,40 +1,32 @@
-import { conversationFields, eventObject, isoTime, messageFields } from './payload-fields.js';
+import { conversationFields, eventObject, firstTime, messageFields } from './payload-fields.js';
+import type { TimeLike } from './payload-fields.js';
 import { WebhookEvent } from './webhook-event.js';
 import type { WebhookPayloadMappers } from './webhook-payload.mapper.js';
 
-/** The message's fields with its conversation's; `created_at` is the message's. */
-function messageWithConversation(input: unknown, event: string) {
-  const e = eventObject(input, event);
-  const message = messageFields(e.message);
-  const { created_at: _conversationCreatedAt, ...conversation } = conversationFields(e.conversation);
-  return { message, conversation };
+/**
+ * The message's fields, then its conversation's, then `created_at` (the
+ * message's: the conversation's own start time is left out).
+ */
+function messageWithConversation(e: Record<string, unknown>) {
+  const { created_at, ...message } = messageFields(e.message);
+  const { created_at: _conversationStartedAt, ...conversation } = conversationFields(e.conversation);
+  return { ...message, ...conversation, created_at };
 }
 
 export const messageMappers: WebhookPayloadMappers = {
-  // The section-3 shape, key for key: a visitor's message has no author but the visitor.
+  // CONTRACT section 3, key for key: no author_type, as a received message is always the visitor's.
   [WebhookEvent.MessageReceived]: (input) => {
-    const { message, conversation } = messageWithConversation(input, WebhookEvent.MessageReceived);
-    return {
-      message_id: message.message_id,
-      content: message.content,
-      is_from_admin: message.is_from_admin,
-      admin_name: message.admin_name,
-      ...conversation,
-      created_at: message.created_at,
-    };
+    const { author_type: _visitor, ...data } = messageWithConversation(eventObject(input, WebhookEvent.MessageReceived));
+    return data;
   },
 
-  [WebhookEvent.MessageSent]: (input) => {
-    const { message, conversation } = messageWithConversation(input, WebhookEvent.MessageSent);
-    const { created_at, ...rest } = message;
-    return { ...rest, ...conversation, created_at };
-  },
+  [WebhookEvent.MessageSent]: (input) => messageWithConversation(eventObject(input, WebhookEvent.MessageSent)),
 
   [WebhookEvent.MessageUpdated]: (input) => {
-    const { message, conversation } = messageWithConversation(input, WebhookEvent.MessageUpdated);
-    const { created_at, ...rest } = message;
-    const updatedAt = (eventObject(input, WebhookEvent.MessageUpdated).message as { updatedAt?: Date | string })
-      .updatedAt;
-    return { ...rest, ...conversation, created_at, updated_at: isoTime(updatedAt ?? new Date()) };
+    const e = eventObject(input, WebhookEvent.MessageUpdated);
+    const data = messageWithConversation(e);
+    // The host's own edit time; the mapping time only when it gave none.
+    const updatedAt = firstTime([(e.message as { updatedAt?: TimeLike }).updatedAt, e.updatedAt as TimeLike], new Date());
+    return { ...data, updated_at: updatedAt };
   },
 };
