@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Header,
   HttpCode,
   Param,
   Patch,
@@ -10,7 +11,6 @@ import {
   Query,
   UseGuards,
   UsePipes,
-  ValidationPipe,
 } from '@nestjs/common';
 import type { CanActivate, Type } from '@nestjs/common';
 import { CreateWebhookDto } from '../endpoints/dto/create-webhook.dto.js';
@@ -18,15 +18,12 @@ import { ListDeliveriesQuery } from '../endpoints/dto/list-deliveries.query.js';
 import { TestWebhookDto } from '../endpoints/dto/test-webhook.dto.js';
 import { UpdateWebhookDto } from '../endpoints/dto/update-webhook.dto.js';
 import { WebhooksService } from '../webhooks.service.js';
+import { WebhookIdPipe } from './webhook-id.pipe.js';
+import { WebhooksValidationPipe } from './webhooks-validation.pipe.js';
 
-/** Validation at the edge: unknown fields and wrong types are refused with 400 naming the field. */
-const validation = new ValidationPipe({
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  transform: true,
-  forbidUnknownValues: true,
-  stopAtFirstError: true,
-});
+const validation = new WebhooksValidationPipe();
+const webhookIdPipe = new WebhookIdPipe('Webhook not found');
+const deliveryIdPipe = new WebhookIdPipe('Delivery not found');
 
 /** The admin REST API; mounted at `adminPath` behind `adminGuards` by `createWebhooksAdminController`. */
 @UsePipes(validation)
@@ -49,45 +46,54 @@ export class WebhooksAdminController {
   }
 
   @Get(':id')
-  get(@Param('id') id: string) {
+  get(@Param('id', webhookIdPipe) id: string) {
     return this.webhooks.get(id);
   }
 
   @Patch(':id')
-  update(@Param('id') id: string, @Body() body: UpdateWebhookDto) {
+  update(@Param('id', webhookIdPipe) id: string, @Body() body: UpdateWebhookDto) {
     return this.webhooks.update(id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id') id: string): Promise<void> {
+  async remove(@Param('id', webhookIdPipe) id: string): Promise<void> {
     await this.webhooks.remove(id);
   }
 
+  // The two answers that carry a secret: no cache (browser, proxy) may keep them.
   @Get(':id/secret')
-  secret(@Param('id') id: string) {
+  @Header('Cache-Control', 'no-store')
+  secret(@Param('id', webhookIdPipe) id: string) {
     return this.webhooks.revealSecret(id);
+  }
+
+  @Post(':id/secret/rotate')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  rotateSecret(@Param('id', webhookIdPipe) id: string) {
+    return this.webhooks.rotateSecret(id);
   }
 
   @Post(':id/test')
   @HttpCode(200)
-  test(@Param('id') id: string, @Body() body: TestWebhookDto) {
+  test(@Param('id', webhookIdPipe) id: string, @Body() body: TestWebhookDto) {
     return this.webhooks.test(id, body?.event);
   }
 
   @Get(':id/deliveries')
-  deliveries(@Param('id') id: string, @Query() query: ListDeliveriesQuery) {
+  deliveries(@Param('id', webhookIdPipe) id: string, @Query() query: ListDeliveriesQuery) {
     return this.webhooks.listDeliveries(id, query);
   }
 
   @Get(':id/deliveries/:deliveryId')
-  delivery(@Param('id') id: string, @Param('deliveryId') deliveryId: string) {
+  delivery(@Param('id', webhookIdPipe) id: string, @Param('deliveryId', deliveryIdPipe) deliveryId: string) {
     return this.webhooks.getDelivery(id, deliveryId);
   }
 
   @Post(':id/deliveries/:deliveryId/redeliver')
   @HttpCode(202)
-  redeliver(@Param('id') id: string, @Param('deliveryId') deliveryId: string) {
+  redeliver(@Param('id', webhookIdPipe) id: string, @Param('deliveryId', deliveryIdPipe) deliveryId: string) {
     return this.webhooks.redeliver(id, deliveryId);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { classifyBlockedAddress, parseIPv6 } from './ip-address.js';
+import { classifyBlockedAddress, networkContains, parseIPv6, parseIpNetwork } from './ip-address.js';
 
 describe('classifyBlockedAddress', () => {
   it.each([
@@ -46,4 +46,31 @@ describe('classifyBlockedAddress', () => {
   it('parses IPv6 with an embedded dotted quad', () => {
     expect(parseIPv6('::ffff:1.2.3.4')).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 1, 2, 3, 4]);
   });
+});
+
+describe('IP networks (the allowedHosts option)', () => {
+  it.each([
+    ['10.1.2.0/24', '10.1.2.0', true],
+    ['10.1.2.0/24', '10.1.2.255', true],
+    ['10.1.2.0/24', '10.1.3.0', false],
+    ['10.1.2.0/24', '::ffff:10.1.2.9', true],
+    ['10.1.2.0/24', 'fd00::1', false],
+    ['10.0.0.0/8', '10.255.255.255', true],
+    ['0.0.0.0/0', '8.8.8.8', true],
+    ['127.0.0.1', '127.0.0.1', true],
+    ['127.0.0.1', '127.0.0.2', false],
+    ['fd00:1::/64', 'fd00:1::abcd', true],
+    ['fd00:1::/64', 'fd00:1:0:1::1', false],
+    ['fd00:1::/64', '10.1.2.3', false],
+    ['::/0', '2606:4700::1', true],
+  ])('%s contains %s: %s', (network, address, inside) => {
+    expect(networkContains(parseIpNetwork(network)!, address)).toBe(inside);
+  });
+
+  it.each(['10.1.2.0/33', '10.1.2.0/', '10.1.2.0/a', '10.1.2', 'fd00::/129', 'fe80::1%eth0/64', 'n8n.internal', '1.2.3.4/8/8', ''])(
+    'does not take %j as a network',
+    (text) => {
+      expect(parseIpNetwork(text)).toBeUndefined();
+    },
+  );
 });

@@ -122,6 +122,35 @@ export function classifyBlockedAddress(address: string): BlockedAddress | undefi
   return undefined;
 }
 
+/** An IP network: its address bytes (4 or 16) and prefix length. */
+export interface IpNetwork {
+  bytes: number[];
+  prefix: number;
+}
+
+/** Parses `10.1.2.0/24`, `fd00::/8` or a single address (a /32 or /128); undefined when it is neither. */
+export function parseIpNetwork(text: string): IpNetwork | undefined {
+  const [address, prefixText, ...rest] = text.trim().split('/');
+  if (rest.length > 0) return undefined;
+  const bytes = parseIPv4(address) ?? (address.includes('%') ? undefined : parseIPv6(address));
+  if (!bytes) return undefined;
+  const max = bytes.length * 8;
+  if (prefixText === undefined) return { bytes, prefix: max };
+  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > max) return undefined;
+  return { bytes, prefix: Number(prefixText) };
+}
+
+/**
+ * Whether `address` lies in `network`. An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`)
+ * counts as its IPv4 address, since that is where a connection to it goes.
+ */
+export function networkContains(network: IpNetwork, address: string): boolean {
+  let bytes = parseIPv4(address) ?? parseIPv6(address);
+  if (!bytes) return false;
+  if (bytes.length === 16 && network.bytes.length === 4 && inRange(bytes, EMBEDDED_V4[0][0], 96)) bytes = bytes.slice(12);
+  return bytes.length === network.bytes.length && inRange(bytes, network.bytes, network.prefix);
+}
+
 function classifyV4(bytes: number[], address: string): BlockedAddress | undefined {
   for (const [base, prefix, label] of BLOCKED_V4) {
     if (inRange(bytes, base, prefix)) return { address, reason: label };

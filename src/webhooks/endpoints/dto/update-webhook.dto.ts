@@ -1,5 +1,33 @@
-import { PartialType } from '@nestjs/mapped-types';
-import { CreateWebhookDto } from './create-webhook.dto.js';
+import { IsOptional } from 'class-validator';
+import type { WebhookFormat } from '../webhook-endpoint.entity.js';
+import { EnabledField, EventsField, FormatField, NameField, OptionalField, SecretField, UrlField } from './webhook-fields.js';
 
-/** Body of `PATCH /:id`: any field of the create body. */
-export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {}
+/**
+ * Body of `PATCH /`: any field of the create body. A field left out stays as it
+ * is; `null` is refused except for `secret`, where it removes the secret.
+ */
+export class UpdateWebhookDto {
+  @OptionalField()
+  @NameField()
+  name?: string;
+
+  @OptionalField()
+  @UrlField()
+  url?: string;
+
+  @IsOptional()
+  @SecretField()
+  secret?: string | null;
+
+  @OptionalField()
+  @EventsField()
+  events?: string[];
+
+  @OptionalField()
+  @EnabledField()
+  enabled?: boolean;
+
+  @OptionalField()
+  @FormatField()
+  format?: WebhookFormat;
+}

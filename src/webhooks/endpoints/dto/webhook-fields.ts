@@ -1,0 +1,74 @@
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
+import { invalidStandardSecret } from '../../security/webhook-secret.generator.js';
+import { WEBHOOK_FORMATS } from '../webhook-endpoint.entity.js';
+import { IsWebhookEventList } from './webhook-events.validator.js';
+
+/**
+ * The rules of each webhook field, shared by the create and the update body so
+ * both refuse the same input with the same message (each names its field).
+ */
+
+// C0 and C1 controls, DEL and the Unicode line separators: nothing that can break a line or a log.
+// eslint-disable-next-line no-control-regex
+const NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
+// eslint-disable-next-line no-control-regex
+const NO_SPACE_OR_CONTROL = /^[^\s\u0000-\u001f\u007f-\u009f]*$/;
+// Leading and trailing spaces (not tabs or line breaks: those are refused, not trimmed away).
+// eslint-disable-next-line no-control-regex
+const EDGE_SPACES = /^[^\S\u0000-\u001f\u2028\u2029]+|[^\S\u0000-\u001f\u2028\u2029]+$/g;
+
+const trimSpaces = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(EDGE_SPACES, '') : value);
+
+/** The field may be left out; `null` is validated like any value (and so refused where a value is needed). */
+export const OptionalField = () => ValidateIf((_object, value) => value !== undefined);
+
+export const NAME_MAX_LENGTH = 200;
+export const URL_MAX_LENGTH = 2048;
+export const SECRET_MAX_LENGTH = 256;
+export const EVENTS_MAX = 32;
+
+export const NameField = () =>
+  applyDecorators(
+    Transform(trimSpaces),
+    IsString(),
+    IsNotEmpty({ message: 'name must not be empty' }),
+    MaxLength(NAME_MAX_LENGTH),
+    Matches(NO_CONTROL, { message: 'name must not contain control characters or line breaks' }),
+  );
+
+export const UrlField = () =>
+  applyDecorators(
+    IsString(),
+    IsNotEmpty({ message: 'url must not be empty' }),
+    MaxLength(URL_MAX_LENGTH),
+    Matches(NO_SPACE_OR_CONTROL, { message: 'url must not contain spaces, control characters or line breaks' }),
+  );
+
+export const SecretField = () =>
+  applyDecorators(
+    IsString(),
+    IsNotEmpty({ message: 'secret must not be empty; send null for no secret' }),
+    MaxLength(SECRET_MAX_LENGTH),
+    Matches(NO_SPACE_OR_CONTROL, { message: 'secret must not contain spaces, control characters or line breaks' }),
+    ValidateBy({
+      name: 'isUsableWebhookSecret',
+      validator: {
+        validate: (value) => typeof value !== 'string' || invalidStandardSecret(value) === undefined,
+        defaultMessage: (args) => (typeof args?.value === 'string' && invalidStandardSecret(args.value)) || 'secret is invalid',
+      },
+    }),
+  );
+
+export const EventsField = () =>
+  applyDecorators(
+    IsArray({ message: 'events must be an array of event names' }),
+    ArrayNotEmpty({ message: 'events must name at least one event, or "*" for all' }),
+    ArrayMaxSize(EVENTS_MAX, { message: `events must contain no more than ${EVENTS_MAX} entries` }),
+    IsWebhookEventList(),
+  );
+
+export const EnabledField = () => IsBoolean({ message: 'enabled must be true or false' });
+
+export const FormatField = () => IsIn(WEBHOOK_FORMATS, { message: `format must be one of ${WEBHOOK_FORMATS.join(', ')}` });
