@@ -1,4 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DEFAULT_DATABASE_URL,
   DEFAULT_REDIS_URL,
@@ -114,6 +117,37 @@ describe('loadDemoConfig', () => {
       adminPath: 'admin/hooks',
       adminUi: false,
     });
+  });
+
+  it('reads the delivery test hooks: reconcile interval, a CA file for receivers and a queue prefix', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'demo-config-'));
+    try {
+      const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+      writeFileSync(join(dir, 'ca.pem'), pem);
+      writeFileSync(join(dir, 'not-a-cert.txt'), 'hello');
+      const config = loadDemoConfig({
+        WEBHOOKS_RECONCILE_INTERVAL_MS: '1000',
+        WEBHOOKS_TLS_CA_FILE: join(dir, 'ca.pem'),
+        WEBHOOKS_QUEUE_PREFIX: 'whq_test:1',
+      });
+      expect(config.webhooks).toEqual({ reconcileIntervalMs: 1000, tls: { ca: pem } });
+      expect(config.queuePrefix).toBe('whq_test:1');
+      expect(config.warnings.join(' ')).not.toContain('WEBHOOKS_QUEUE_PREFIX');
+      expect(loadDemoConfig({}).queuePrefix).toBeUndefined();
+
+      const problems = problemsOf({
+        WEBHOOKS_RECONCILE_INTERVAL_MS: '10',
+        WEBHOOKS_TLS_CA_FILE: join(dir, 'not-a-cert.txt'),
+        WEBHOOKS_QUEUE_PREFIX: 'has space',
+      });
+      expect(problems).toHaveLength(3);
+      expect(problems.join('\n')).toMatch(/WEBHOOKS_RECONCILE_INTERVAL_MS must be a whole number >= 100/);
+      expect(problems.join('\n')).toMatch(/WEBHOOKS_TLS_CA_FILE must name a PEM file of certificates/);
+      expect(problems.join('\n')).toMatch(/WEBHOOKS_QUEUE_PREFIX must be letters/);
+      expect(problemsOf({ WEBHOOKS_TLS_CA_FILE: join(dir, 'missing.pem') }).join()).toMatch(/WEBHOOKS_TLS_CA_FILE must name a readable PEM file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('accepts a hex encryption key and "none" for no retries', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { DatabaseUrlError, parseDatabaseUrl } from './chat/ensure-database.js';
 import type { DemoDatabaseType } from './chat/ensure-database.js';
 import type { WebhooksModuleExtras, WebhooksModuleOptions } from './webhooks/index.js';
@@ -18,7 +19,7 @@ export interface DemoConfig {
   /** Set: the admin API wants `Authorization: Bearer <adminToken>`. Unset: it is open. */
   adminToken?: string;
   webhooks: DemoWebhooksOptions;
-  /** Bull key prefix (Bull's default `bull` when unset); tests give each run its own. */
+  /** Bull key prefix from `WEBHOOKS_QUEUE_PREFIX` (Bull's default `bull` when unset); tests give each run its own. */
   queuePrefix?: string;
   /** TypeORM connection attempts at start (TypeORM's default 10 when unset); tests use 0. */
   retryAttempts?: number;
@@ -56,7 +57,12 @@ const WEBHOOK_VARIABLES: Record<string, WebhookVariable> = {
   WEBHOOKS_SECRET_ENCRYPTION_KEY: { option: 'secretEncryptionKey', parse: parseEncryptionKey },
   WEBHOOKS_ADMIN_PATH: { option: 'adminPath', parse: parseAdminPath },
   WEBHOOKS_ADMIN_UI: { option: 'adminUi', parse: parseBoolean },
+  WEBHOOKS_RECONCILE_INTERVAL_MS: { option: 'reconcileIntervalMs', parse: (raw, name) => parseInteger(raw, name, 100) },
+  WEBHOOKS_TLS_CA_FILE: { option: 'tls', parse: parseCaFile },
 };
+
+/** Variables of the demo host itself, under the same prefix. */
+const HOST_VARIABLES = new Set(['WEBHOOKS_QUEUE_PREFIX']);
 
 /** The `WEBHOOKS_*` variables `loadDemoConfig` understands. */
 export const WEBHOOK_ENV_VARIABLES: readonly string[] = Object.keys(WEBHOOK_VARIABLES);
@@ -92,6 +98,13 @@ export function loadDemoConfig(env: Env = process.env): DemoConfig {
   const database = attempt(() => parseDatabaseUrl(databaseUrl, 'DATABASE_URL'));
   const redisUrl = read('REDIS_URL') ?? DEFAULT_REDIS_URL;
   attempt(() => parseRedisUrl(redisUrl, 'REDIS_URL'));
+  const queuePrefix = attempt(() => {
+    const raw = read('WEBHOOKS_QUEUE_PREFIX');
+    if (raw !== undefined && !/^[A-Za-z0-9_.:-]{1,100}$/.test(raw)) {
+      throw new DemoConfigError([`WEBHOOKS_QUEUE_PREFIX must be letters, digits, _ . : or -; got "${raw}".`]);
+    }
+    return raw;
+  });
   const adminToken = read('ADMIN_TOKEN');
   if (adminToken === undefined) {
     warnings.push('ADMIN_TOKEN is not set: the webhooks admin API is open to anyone who can reach this port.');
@@ -107,7 +120,7 @@ export function loadDemoConfig(env: Env = process.env): DemoConfig {
     if (value !== undefined) webhooks[variable.option] = value;
   }
   for (const name of Object.keys(env)) {
-    if (name.startsWith('WEBHOOKS_') && !(name in WEBHOOK_VARIABLES)) {
+    if (name.startsWith('WEBHOOKS_') && !(name in WEBHOOK_VARIABLES) && !HOST_VARIABLES.has(name)) {
       warnings.push(`Unknown variable ${name} is ignored; the demo reads ${WEBHOOK_ENV_VARIABLES.join(', ')}.`);
     }
   }
@@ -120,6 +133,7 @@ export function loadDemoConfig(env: Env = process.env): DemoConfig {
     redisUrl,
     adminToken,
     webhooks: webhooks as DemoWebhooksOptions,
+    ...(queuePrefix ? { queuePrefix } : {}),
     warnings,
   };
 }
@@ -163,6 +177,20 @@ function parseEncryptionKey(raw: string, name: string): string {
   throw new DemoConfigError([
     `${name} must be a 32-byte key: 64 hex digits or base64 of 32 bytes (make one with \`openssl rand -base64 32\`).`,
   ]);
+}
+
+/** A PEM file of CA certificates the receivers' certificates may chain to, besides Node's own store. */
+function parseCaFile(raw: string, name: string): { ca: string } {
+  let pem: string;
+  try {
+    pem = readFileSync(raw, 'utf8');
+  } catch (err) {
+    throw new DemoConfigError([`${name} must name a readable PEM file; reading "${raw}" failed: ${(err as Error).message}`]);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new DemoConfigError([`${name} must name a PEM file of certificates (-----BEGIN CERTIFICATE-----); "${raw}" holds none.`]);
+  }
+  return { ca: pem };
 }
 
 function parseAdminPath(raw: string, name: string): string {

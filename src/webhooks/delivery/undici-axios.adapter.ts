@@ -36,7 +36,8 @@ async function readCapped(body: Dispatcher.ResponseData['body'], limit: number):
   }
   // Leaving the loop early destroys the stream: a huge body is never read in full.
   if (truncated) body.destroy();
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated };
+  // In stream mode a character cut in half at the limit is dropped, not turned into U+FFFD.
+  return { text: new TextDecoder('utf-8').decode(Buffer.concat(chunks), { stream: truncated }), truncated };
 }
 
 /**
@@ -51,6 +52,7 @@ export function createUndiciAdapter(options: UndiciAdapterOptions): AxiosAdapter
     const signals = [timeoutSignal, config.signal as AbortSignal | undefined].filter(Boolean) as AbortSignal[];
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     const started = performance.now();
+    let phase = 'waiting for the response';
     try {
       const res = await request(config.url!, {
         method: (config.method ?? 'get').toUpperCase() as Dispatcher.HttpMethod,
@@ -59,6 +61,7 @@ export function createUndiciAdapter(options: UndiciAdapterOptions): AxiosAdapter
         dispatcher: options.dispatcher,
         signal,
       });
+      phase = 'reading the response body';
       const { text, truncated } = await readCapped(res.body, options.maxBodyBytes);
       const headers = new AxiosHeaders();
       for (const [name, value] of Object.entries(res.headers)) {
@@ -77,7 +80,7 @@ export function createUndiciAdapter(options: UndiciAdapterOptions): AxiosAdapter
       return response;
     } catch (err) {
       if (timeoutSignal?.aborted) {
-        throw Object.assign(new Error(`Timed out after ${config.timeout} ms`), { code: 'ETIMEDOUT' });
+        throw Object.assign(new Error(`Timed out after ${config.timeout} ms`), { code: 'ETIMEDOUT', phase });
       }
       throw err;
     }

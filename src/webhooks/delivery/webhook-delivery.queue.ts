@@ -14,6 +14,19 @@ export interface ScheduledWebhookDeliveryJob extends WebhookDeliveryJob {
 }
 
 /**
+ * How Bull watches the jobs in flight. A worker that dies holds its jobs until its
+ * lock runs out; with 10 s locks checked every 5 s another worker takes them back
+ * within about 20 s, well inside the 60 s the contract promises. Locks are renewed
+ * every 5 s while an attempt runs, however long it takes.
+ */
+export const WEBHOOKS_QUEUE_SETTINGS = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 1 };
+
+/** One job per delivery attempt, so a job added twice (by the reconciler, say) is one job. */
+export function deliveryJobId(deliveryId: string, attempt: number): string {
+  return `${deliveryId}:${attempt}`;
+}
+
+/**
  * Moves due deliveries to the worker. The database stays the source of truth:
  * a job that cannot be queued (Redis down) is found again by the reconciler.
  */
@@ -23,6 +36,7 @@ export class WebhookDeliveryQueue {
 
   constructor(@InjectQueue(WEBHOOKS_QUEUE) readonly queue: Queue<WebhookDeliveryJob>) {}
 
+  /** Queues jobs; a job whose id is already queued stays as it is. Never throws: the rows are stored. */
   async enqueue(jobs: ScheduledWebhookDeliveryJob[]): Promise<void> {
     if (jobs.length === 0) return;
     try {
@@ -31,7 +45,7 @@ export class WebhookDeliveryQueue {
           name: WEBHOOKS_DELIVER_JOB,
           data: { deliveryId, attempt },
           opts: {
-            jobId: `${deliveryId}:${attempt}`,
+            jobId: deliveryJobId(deliveryId, attempt),
             delay: delayMs && delayMs > 0 ? delayMs : undefined,
             removeOnComplete: true,
             removeOnFail: true,
@@ -43,5 +57,32 @@ export class WebhookDeliveryQueue {
         `Could not queue ${jobs.length} webhook deliveries (${(err as Error).message}); they are stored and will be sent once the queue answers.`,
       );
     }
+  }
+
+  /** Queues a job to run now; one already waiting for its delay is moved forward instead. */
+  async enqueueNow(job: WebhookDeliveryJob): Promise<void> {
+    try {
+      const queued = await this.queue.getJob(deliveryJobId(job.deliveryId, job.attempt));
+      if (queued && (await queued.isDelayed())) {
+        await queued.promote();
+        return;
+      }
+    } catch (err) {
+      this.logger.warn(`Could not look up the queue job of webhook delivery ${job.deliveryId}: ${(err as Error).message}`);
+    }
+    await this.enqueue([job]);
+  }
+
+  /** The jobs of `jobs` that Redis does not hold (flushed, lost, or never added). */
+  async missing<T extends WebhookDeliveryJob>(jobs: T[]): Promise<T[]> {
+    if (jobs.length === 0) return [];
+    const pipeline = this.queue.client.pipeline();
+    for (const job of jobs) pipeline.exists(this.queue.toKey(deliveryJobId(job.deliveryId, job.attempt)));
+    const answers = (await pipeline.exec()) ?? [];
+    return jobs.filter((_, i) => {
+      const [err, exists] = answers[i] ?? [null, 0];
+      if (err) throw err;
+      return exists === 0;
+    });
   }
 }

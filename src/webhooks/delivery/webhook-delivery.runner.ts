@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { WebhookEndpoint } from '../endpoints/webhook-endpoint.entity.js';
 import { WebhookEndpointsService } from '../endpoints/webhook-endpoints.service.js';
 import { WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
@@ -17,8 +18,23 @@ export interface WebhookAttemptOutcome {
   decision: WebhookAttemptDecision;
 }
 
-/** How long past the request's time-out a worker keeps its hold on a delivery. */
-const LEASE_MARGIN_MS = 30_000;
+/**
+ * How long past the request's time-out a worker keeps its hold on a delivery:
+ * room to record the attempt. A worker that dies mid-attempt holds it this much
+ * longer than the attempt could have lasted; then the reconciler queues it again.
+ */
+export const LEASE_MARGIN_MS = 5_000;
+
+/** The least lease left, beyond the time-out, for an attempt to start. */
+const LEASE_LEFT_TO_SEND_MS = 1_000;
+
+/** The error of a delivery that was not sent because its webhook is disabled. */
+export function notSentWhileDisabled(reason?: string | null): string {
+  return (
+    `Not sent: the webhook is disabled${reason ? ` (${reason.replace(/\.$/, '')})` : ''}. ` +
+    'Re-enable it with PATCH {"enabled": true}, then redeliver this delivery.'
+  );
+}
 
 /**
  * Makes one attempt of one delivery: claim, sign, send, record, then act on
@@ -34,18 +50,28 @@ export class WebhookDeliveryRunner {
     @Inject(WEBHOOKS_RESOLVED_OPTIONS) private readonly options: ResolvedWebhooksOptions,
   ) {}
 
-  /** Undefined when there was nothing to send: ended, held by another worker, or its webhook is disabled. */
-  async run(deliveryId: string): Promise<WebhookAttemptOutcome | undefined> {
-    if (!(await this.store.claim(deliveryId, this.options.requestTimeoutMs + LEASE_MARGIN_MS))) return undefined;
+  /**
+   * Undefined when there was nothing to send: ended, held by another worker, its
+   * webhook disabled, or (with `attempt`, a queue job's) that attempt already made.
+   */
+  async run(deliveryId: string, attempt?: number): Promise<WebhookAttemptOutcome | undefined> {
+    const leaseMs = this.options.requestTimeoutMs + LEASE_MARGIN_MS;
+    const lockedUntil = await this.store.claim(deliveryId, leaseMs, attempt === undefined ? undefined : attempt - 1);
+    if (!lockedUntil) return undefined;
     const delivery = await this.store.findWithWebhook(deliveryId);
     const endpoint = delivery?.webhook;
     if (!delivery || !endpoint) return undefined;
     if (!endpoint.enabled && !delivery.isTest) {
-      await this.store.fail(deliveryId, 'Not sent: the webhook is disabled. Re-enable it and redeliver.');
+      await this.store.fail(deliveryId, notSentWhileDisabled(endpoint.disabledReason));
+      return undefined;
+    }
+    // The send must end while the lease holds, or another worker could start beside it.
+    if (Date.now() + this.options.requestTimeoutMs + LEASE_LEFT_TO_SEND_MS > lockedUntil.getTime()) {
+      await this.store.release(deliveryId, lockedUntil);
       return undefined;
     }
 
-    const attempt = delivery.attempts + 1;
+    const thisAttempt = delivery.attempts + 1;
     const body = JSON.stringify(delivery.payload);
     const at = new Date();
     const { secret, previousSecret } = this.endpoints.signingSecrets(endpoint, at);
@@ -53,7 +79,7 @@ export class WebhookDeliveryRunner {
       deliveryId,
       event: delivery.event,
       body,
-      attempt,
+      attempt: thisAttempt,
       isTest: delivery.isTest,
       userAgent: this.options.userAgent,
       secret,
@@ -61,11 +87,15 @@ export class WebhookDeliveryRunner {
       now: at,
     });
     const result = await this.sender.send({ url: endpoint.url, headers, body });
-    const decision = decideAttempt(result, { attempt, isTest: delivery.isTest, retryDelaysMs: this.options.retryDelaysMs });
+    const decision = decideAttempt(result, {
+      attempt: thisAttempt,
+      isTest: delivery.isTest,
+      retryDelaysMs: this.options.retryDelaysMs,
+    });
     const nextAttemptAt = decision.status === 'retrying' ? new Date(Date.now() + decision.delayMs) : null;
 
     await this.store.recordAttempt(deliveryId, {
-      attempt,
+      attempt: thisAttempt,
       at,
       success: decision.status === 'success',
       statusCode: result.statusCode,
@@ -78,12 +108,24 @@ export class WebhookDeliveryRunner {
     });
 
     if (decision.status === 'retrying') {
-      await this.queue.enqueue([{ deliveryId, attempt: attempt + 1, delayMs: decision.delayMs }]);
+      await this.queue.enqueue([{ deliveryId, attempt: thisAttempt + 1, delayMs: decision.delayMs }]);
     } else if (!delivery.isTest) {
-      if (decision.status === 'success') await this.endpoints.recordSuccess(endpoint);
-      else if (decision.disableReason) await this.endpoints.disable(endpoint, decision.disableReason);
-      else await this.endpoints.recordFinalFailure(endpoint);
+      await this.settleEndpoint(endpoint, decision);
     }
-    return { deliveryId, attempt, result, decision };
+    return { deliveryId, attempt: thisAttempt, result, decision };
+  }
+
+  /** A delivery ended: the endpoint's failure streak ends, grows, or disables it. */
+  private async settleEndpoint(endpoint: WebhookEndpoint, decision: Exclude<WebhookAttemptDecision, { status: 'retrying' }>): Promise<void> {
+    if (decision.status === 'success') return this.endpoints.recordSuccess(endpoint);
+    let disabledReason: string | undefined;
+    if (decision.disableReason) {
+      await this.endpoints.disable(endpoint, decision.disableReason);
+      disabledReason = decision.disableReason;
+    } else {
+      disabledReason = await this.endpoints.recordFinalFailure(endpoint);
+    }
+    // Whatever still waits for a disabled endpoint ends now, with a reason, rather than at its next retry.
+    if (disabledReason) await this.store.failWaiting(endpoint.id, notSentWhileDisabled(disabledReason));
   }
 }

@@ -33,6 +33,9 @@ export interface WebhookDeliveryQuery {
   before?: string;
 }
 
+/** What the reconciler needs of a due delivery. */
+export type WebhookDueDelivery = Pick<WebhookDelivery, 'id' | 'attempts'> & { nextAttemptAt: Date };
+
 const ERROR_MAX = 1000;
 
 function clip(text: string | null, max = ERROR_MAX): string | null {
@@ -66,16 +69,29 @@ export class WebhookDeliveryStore {
   }
 
   /**
-   * Takes a due delivery for one sender until `leaseMs` from now. False when it
-   * has ended or another worker holds it, so no two send it at the same moment.
+   * Takes a delivery for one sender until `leaseMs` from now, so no two send it
+   * at the same moment. With `expectedAttempts`, only while it has made exactly
+   * that many attempts: a stale job for an attempt already made takes nothing.
+   * Resolves to the end of the lease, or null when it has ended or is held.
    */
-  async claim(id: string, leaseMs: number): Promise<boolean> {
+  async claim(id: string, leaseMs: number, expectedAttempts?: number): Promise<Date | null> {
     const now = new Date();
+    const lockedUntil = new Date(now.getTime() + leaseMs);
     const result = await this.deliveries.update(
-      { id, status: In(['pending', 'retrying']), lockedUntil: Or(IsNull(), LessThan(now)) },
-      { lockedUntil: new Date(now.getTime() + leaseMs), updatedAt: now },
+      {
+        id,
+        status: In(['pending', 'retrying']),
+        lockedUntil: Or(IsNull(), LessThan(now)),
+        ...(expectedAttempts === undefined ? {} : { attempts: expectedAttempts }),
+      },
+      { lockedUntil, updatedAt: now },
     );
-    return (result.affected ?? 0) > 0;
+    return (result.affected ?? 0) > 0 ? lockedUntil : null;
+  }
+
+  /** Gives up a lease without sending: the delivery is due again at once (the reconciler queues it). */
+  async release(id: string, lockedUntil: Date): Promise<void> {
+    await this.deliveries.update({ id, lockedUntil }, { lockedUntil: null, updatedAt: new Date() });
   }
 
   findWithWebhook(id: string): Promise<WebhookDelivery | null> {
@@ -120,10 +136,70 @@ export class WebhookDeliveryStore {
     });
   }
 
-  /** Makes a delivery due again now, keeping its id and attempt count. */
+  /** Ends every delivery of a webhook that is still waiting to be sent; resolves to how many. */
+  async failWaiting(webhookId: string, error: string): Promise<number> {
+    const result = await this.deliveries.update(
+      { webhookId, status: In(['pending', 'retrying']), isTest: false },
+      { status: 'failed', error: clip(error), nextAttemptAt: null, updatedAt: new Date() },
+    );
+    return result.affected ?? 0;
+  }
+
+  /**
+   * Makes a delivery due again now, keeping its id and attempt count. A lease
+   * stays: an attempt in flight finishes first, and no second one starts beside it.
+   */
   async requeue(deliveryId: string): Promise<void> {
     const now = new Date();
-    await this.deliveries.update(deliveryId, { status: 'pending', nextAttemptAt: now, lockedUntil: null, updatedAt: now });
+    await this.deliveries.update(deliveryId, { status: 'pending', nextAttemptAt: now, updatedAt: now });
+  }
+
+  /**
+   * Due deliveries that no worker holds, oldest due first, `limit` at a time;
+   * `after` is the last row of the previous page. The reconciler's query
+   * (index `IDX_webhook_deliveries_due`).
+   */
+  findDue(now: Date, limit: number, after?: WebhookDueDelivery): Promise<WebhookDueDelivery[]> {
+    const qb = this.deliveries
+      .createQueryBuilder('d')
+      .select(['d.id', 'd.attempts', 'd.nextAttemptAt'])
+      .where('d.status IN (:...statuses)', { statuses: ['pending', 'retrying'] })
+      .andWhere('d.nextAttemptAt <= :now', { now })
+      .andWhere(new Brackets((w) => w.where('d.lockedUntil IS NULL').orWhere('d.lockedUntil < :now', { now })));
+    if (after) {
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where('d.nextAttemptAt > :aAt', { aAt: after.nextAttemptAt })
+            .orWhere('d.nextAttemptAt = :aAt AND d.id > :aId', { aAt: after.nextAttemptAt, aId: after.id }),
+        ),
+      );
+    }
+    return qb
+      .orderBy('d.nextAttemptAt', 'ASC')
+      .addOrderBy('d.id', 'ASC')
+      .take(limit)
+      .getMany() as Promise<WebhookDueDelivery[]>;
+  }
+
+  /**
+   * Deletes up to `limit` ended deliveries (and, by cascade, their attempts) created
+   * before `cutoff`: one short statement on a primary-key list, so no long locks.
+   * Deliveries still waiting to be sent are kept whatever their age.
+   * Resolves to how many rows went.
+   */
+  async pruneBatch(cutoff: Date, limit: number): Promise<number> {
+    const rows = await this.deliveries
+      .createQueryBuilder('d')
+      .select('d.id')
+      .where('d.createdAt < :cutoff', { cutoff })
+      .andWhere(new Brackets((w) => w.where('d.status IN (:...ended)', { ended: ['success', 'failed'] }).orWhere('d.isTest = :t', { t: true })))
+      .orderBy('d.createdAt', 'ASC')
+      .take(limit)
+      .getMany();
+    if (rows.length === 0) return 0;
+    const result = await this.deliveries.delete({ id: In(rows.map((r) => r.id)) });
+    return result.affected ?? rows.length;
   }
 
   async list(webhookId: string, query: WebhookDeliveryQuery): Promise<{ items: WebhookDelivery[]; nextCursor: string | null }> {

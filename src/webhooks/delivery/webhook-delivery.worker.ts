@@ -1,18 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bull';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WEBHOOKS_DELIVER_JOB, WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
 import { WebhookDeliveryQueue } from './webhook-delivery.queue.js';
 import type { WebhookDeliveryJob } from './webhook-delivery.queue.js';
-import { WebhookDeliveryRunner } from './webhook-delivery.runner.js';
+import { LEASE_MARGIN_MS, WebhookDeliveryRunner } from './webhook-delivery.runner.js';
 
 /**
  * Takes delivery jobs off the queue, `concurrency` at a time. Registered only
  * where `processDeliveries` is true, so API-only nodes never send.
  */
 @Injectable()
-export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('WebhooksModule');
 
   constructor(
@@ -27,16 +28,28 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
       .catch((err: Error) => this.logger.error(`The webhook delivery worker stopped: ${err.message}`));
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    // Stops taking jobs and waits for the ones in flight.
-    await this.queue.queue.close().catch(() => undefined);
+  /**
+   * Graceful shutdown, before the HTTP agent, the queue and the database close:
+   * stop taking jobs and let the attempts in flight finish and be recorded. One
+   * that outlasts its lease is left to the reconciler of a running worker.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const stopped = new AbortController();
+    const drained = this.queue.queue.pause(true).catch((err: Error) => {
+      this.logger.warn(`The webhook delivery worker could not stop cleanly: ${err.message}`);
+    });
+    await Promise.race([
+      drained,
+      sleep(this.options.requestTimeoutMs + LEASE_MARGIN_MS, undefined, { signal: stopped.signal, ref: false }).catch(() => undefined),
+    ]);
+    stopped.abort();
   }
 
   private async handle(job: Job<WebhookDeliveryJob>): Promise<void> {
     try {
-      await this.runner.run(job.data.deliveryId);
+      await this.runner.run(job.data.deliveryId, job.data.attempt);
     } catch (err) {
-      // The row stays due; the job is dropped and the delivery is picked up again.
+      // The row stays due; the reconciler queues it again once any lease has run out.
       this.logger.error(`Webhook delivery ${job.data.deliveryId} could not be processed: ${(err as Error).message}`);
     }
   }

@@ -1,6 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
-import type { OnModuleDestroy } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import { firstValueFrom } from 'rxjs';
 import { Agent } from 'undici';
 import { WebhookUrlPolicy } from '../security/webhook-url.policy.js';
@@ -30,7 +30,7 @@ export interface WebhookHttpResult {
  * failed request: every outcome is a result to record.
  */
 @Injectable()
-export class WebhookHttpSender implements OnModuleDestroy {
+export class WebhookHttpSender implements OnApplicationShutdown {
   private readonly agent: Agent;
   private readonly adapter;
 
@@ -57,9 +57,9 @@ export class WebhookHttpSender implements OnModuleDestroy {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
-      // Checked here too: a name is checked by the agent's lookup, an IP literal never reaches it.
-      const url = this.urlPolicy.parse(request.url);
-      this.urlPolicy.assertAddress(url.hostname, url.hostname.replace(/^\[|\]$/g, ''));
+      // The form and requireHttps again (the stored row may have changed) and an IP literal's
+      // address, which never reaches the agent's lookup; names are checked there as they connect.
+      this.urlPolicy.checkBeforeConnect(request.url);
     } catch (err) {
       return this.failure(elapsed(), (err as Error).message);
     }
@@ -95,8 +95,9 @@ export class WebhookHttpSender implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.agent.close();
+  /** Last, after the worker has let its attempts in flight finish (`beforeApplicationShutdown`). */
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.agent.closed && !this.agent.destroyed) await this.agent.close();
   }
 
   private failure(durationMs: number, error: string): WebhookHttpResult {
@@ -104,23 +105,49 @@ export class WebhookHttpSender implements OnModuleDestroy {
   }
 }
 
-const TLS_CODES = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_SSL/;
+const TLS_CODES = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|EPROTO/;
+const CERTIFICATE_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'ENODATA', 'ESERVFAIL', 'ETIMEOUT']);
+const TIMEOUT_PHASES: Record<string, string> = {
+  UND_ERR_CONNECT_TIMEOUT: 'connecting',
+  UND_ERR_HEADERS_TIMEOUT: 'waiting for the response',
+  UND_ERR_BODY_TIMEOUT: 'reading the response body',
+};
 
-/** A short, specific error text: what failed, so the admin knows what to fix. */
+type SendError = NodeJS.ErrnoException & { hostname?: string; address?: string; port?: number; phase?: string };
+
+/**
+ * A short, specific error text for a request that got no response: what failed
+ * (time-out, refused, reset, DNS, TLS, blocked address), so the admin knows what to fix.
+ */
 export function describeSendError(err: unknown, timeoutMs: number): string {
-  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException & { hostname?: string } };
-  const inner = e.cause && typeof e.cause === 'object' ? e.cause : e;
-  const code = inner.code ?? e.code ?? '';
-  const message = inner.message ?? String(err);
+  const e = (err ?? {}) as SendError & { cause?: SendError };
+  const inner: SendError = e.cause && typeof e.cause === 'object' && e.cause.code ? e.cause : e;
+  const code = String(inner.code ?? e.code ?? '');
+  const message = String(inner.message ?? err);
   if (inner.name === 'WebhookBlockedAddressError' || e.name === 'WebhookBlockedAddressError') return message;
-  if (code === 'ETIMEDOUT' || code.startsWith('UND_ERR_') && code.includes('TIMEOUT')) {
-    return `Timed out after ${timeoutMs} ms (${code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connecting' : 'waiting for the response'})`;
+  if (code === 'ETIMEDOUT' || code in TIMEOUT_PHASES) {
+    return `Timed out after ${timeoutMs} ms (${TIMEOUT_PHASES[code] ?? inner.phase ?? 'waiting for the response'})`;
   }
-  if (code === 'ECONNREFUSED') return `Connection refused: ${message}`;
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return `Connection reset by the receiver: ${message}`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL') {
-    return `DNS lookup failed: ${message}`;
+  const target = inner.address ? `${inner.address}${inner.port ? `:${inner.port}` : ''}` : 'the receiver';
+  if (code === 'ECONNREFUSED') return `Connection refused by ${target}: nothing accepts connections there`;
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') {
+    return `Connection closed by ${target} before it answered (${code})`;
   }
-  if (TLS_CODES.test(code)) return `TLS error (${code}): ${message}`;
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `No route to ${target} (${code})`;
+  if (DNS_CODES.has(code)) {
+    const host = inner.hostname ?? /\b(?:ENOTFOUND|EAI_AGAIN|EAI_FAIL)\s+(\S+)/.exec(message)?.[1];
+    return `DNS lookup failed${host ? ` for ${host}` : ''} (${code}): the host name does not resolve`;
+  }
+  if (TLS_CODES.test(code)) {
+    // OpenSSL messages carry their reason between colons: "...:SSL routines:ssl3_get_record:wrong version number:...".
+    const reason = /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1] ?? message;
+    const hint = code.includes('ALTNAME')
+      ? "; the receiver's certificate is not for this host name"
+      : CERTIFICATE_CODES.test(code)
+        ? "; the receiver's certificate is not trusted (use one from a public CA, or add its CA to the tls.ca option)"
+        : '';
+    return `TLS handshake failed (${code}): ${reason}${hint}`;
+  }
   return code ? `${code}: ${message}` : message;
 }

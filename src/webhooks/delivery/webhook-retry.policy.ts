@@ -12,10 +12,32 @@ export interface WebhookAttemptContext {
   retryDelaysMs: readonly number[];
   /** A number in [0, 1) for the jitter; Math.random by default. */
   random?: () => number;
+  /** The clock, for an HTTP-date `Retry-After`; Date.now by default. */
+  now?: number;
 }
 
 /** How much later than scheduled a retry may run, so failed bursts do not return in lockstep. */
 const JITTER = 0.1;
+
+/** Statuses whose `Retry-After` header replaces the schedule. */
+const RETRY_AFTER_STATUSES = new Set([429, 503]);
+
+/** The reason given when a `410 Gone` disables an endpoint. */
+export const GONE_REASON = 'The endpoint answered 410 Gone';
+
+/**
+ * A `Retry-After` value in milliseconds from `now`: delay-seconds or an HTTP date.
+ * Undefined when absent or unreadable; 0 for a date in the past.
+ */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  const raw = value?.trim();
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw)) return Math.min(Number(raw), 2 ** 31 / 1000) * 1000;
+  // An HTTP date always names a weekday or a month; this keeps "1.5" or "-3" from parsing as a date.
+  if (!/[a-z]{3}/i.test(raw)) return undefined;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
 
 /** What a response means, in words for the delivery log. */
 export function describeOutcome(result: WebhookHttpResult): string | null {
@@ -23,18 +45,34 @@ export function describeOutcome(result: WebhookHttpResult): string | null {
   const code = result.statusCode ?? 0;
   if (code >= 200 && code < 300) return null;
   if (code >= 300 && code < 400) return `HTTP ${code}: redirects are not followed; point the webhook at the final URL`;
+  if (code === 410) return 'HTTP 410 Gone: the receiver says this endpoint no longer exists';
   return `HTTP ${code}`;
 }
 
-/** The one place that decides: success, retry later, give up, or disable the endpoint. */
+/**
+ * The one place that decides: success, retry later, give up, or disable the endpoint.
+ *
+ * The delay before retry n is `retryDelaysMs[n - 1]` plus up to 10 % jitter. A 429 or 503
+ * with `Retry-After` waits that long instead, capped at the delay after the next one
+ * (so a receiver can slow us down, but not park a delivery for days).
+ */
 export function decideAttempt(result: WebhookHttpResult, ctx: WebhookAttemptContext): WebhookAttemptDecision {
   const error = describeOutcome(result);
   if (error === null) return { status: 'success' };
-  if (result.statusCode === 410) {
-    return { status: 'failed', error, disableReason: 'The endpoint answered 410 Gone' };
-  }
+  if (result.statusCode === 410) return { status: 'failed', error, disableReason: GONE_REASON };
   if (ctx.isTest || ctx.attempt > ctx.retryDelaysMs.length) return { status: 'failed', error };
-  const base = ctx.retryDelaysMs[ctx.attempt - 1];
+
+  const delays = ctx.retryDelaysMs;
+  let base = delays[ctx.attempt - 1];
+  let reason = error;
+  const retryAfter = RETRY_AFTER_STATUSES.has(result.statusCode ?? 0)
+    ? parseRetryAfter(result.responseHeaders['retry-after'], ctx.now ?? Date.now())
+    : undefined;
+  if (retryAfter !== undefined) {
+    const cap = Math.max(base, delays[ctx.attempt] ?? base);
+    base = Math.min(retryAfter, cap);
+    reason = `${error} (Retry-After: ${result.responseHeaders['retry-after']}; retrying in ${Math.round(base / 1000)} s)`;
+  }
   const delayMs = Math.round(base * (1 + JITTER * (ctx.random ?? Math.random)()));
-  return { status: 'retrying', delayMs, error };
+  return { status: 'retrying', delayMs, error: reason };
 }

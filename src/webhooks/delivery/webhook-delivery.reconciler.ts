@@ -1,0 +1,60 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
+import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
+import { WebhookDeliveryQueue } from './webhook-delivery.queue.js';
+import { WebhookDeliveryStore } from './webhook-delivery.store.js';
+import type { WebhookDueDelivery } from './webhook-delivery.store.js';
+import { WebhookPeriodicTask } from './webhook-periodic.task.js';
+
+/** Due deliveries read per query. */
+const RECONCILE_BATCH = 500;
+
+/**
+ * Finds deliveries that are due but have no queue job, and queues them again:
+ * after Redis lost its data (flushed, restarted without persistence), a job
+ * lost in a crash, a commit whose jobs were never queued, or a worker that died
+ * holding a delivery (once its lease runs out). Runs in every worker process at
+ * start and every `reconcileIntervalMs`; queuing the same job twice is harmless,
+ * as a job id names one attempt of one delivery.
+ */
+@Injectable()
+export class WebhookDeliveryReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('WebhooksModule');
+  private readonly task: WebhookPeriodicTask;
+
+  constructor(
+    private readonly store: WebhookDeliveryStore,
+    private readonly queue: WebhookDeliveryQueue,
+    @Inject(WEBHOOKS_RESOLVED_OPTIONS) options: ResolvedWebhooksOptions,
+  ) {
+    this.task = new WebhookPeriodicTask('delivery reconciler', options.reconcileIntervalMs, () => this.reconcile());
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start(0);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.task.stop();
+  }
+
+  /** One pass; resolves to the number of deliveries queued again. */
+  async reconcile(now = new Date()): Promise<number> {
+    let requeued = 0;
+    let after: WebhookDueDelivery | undefined;
+    for (;;) {
+      const due = await this.store.findDue(now, RECONCILE_BATCH, after);
+      if (due.length === 0) break;
+      const missing = await this.queue.missing(due.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1 })));
+      await this.queue.enqueue(missing);
+      requeued += missing.length;
+      if (due.length < RECONCILE_BATCH || this.task.isStopped) break;
+      after = due[due.length - 1];
+    }
+    if (requeued > 0) {
+      this.logger.log(`Queued ${requeued} due webhook deliveries again: their queue jobs were gone (Redis lost them, or a worker stopped).`);
+    }
+    return requeued;
+  }
+}
