@@ -7,6 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { AdminTokenGuard } from './chat/admin-token.guard.js';
+import { BodyParserErrorFilter } from './chat/body-parser-error.filter.js';
 import { chatMigrations } from './chat/chat.entities.js';
 import { ChatModule } from './chat/chat.module.js';
 import { databaseConnectionOptions } from './chat/ensure-database.js';
@@ -82,10 +83,12 @@ export const JSON_BODY_LIMIT = '1mb';
 
 /**
  * The demo's HTTP settings on an app created with `{ bodyParser: false }`
- * (by `createDemoApp`, or by a test's `createNestApplication`): JSON bodies up to 1 MB.
+ * (by `createDemoApp`, or by a test's `createNestApplication`): JSON bodies up to 1 MB, and the
+ * body parser's refusals (413, 415) answered as `{ statusCode, message, error }`.
  */
 export function configureDemoApp(app: NestExpressApplication): NestExpressApplication {
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  app.useGlobalFilters(new BodyParserErrorFilter(app.getHttpAdapter()));
   return app;
 }
 

@@ -6,7 +6,16 @@ export type { PublishOptions } from './delivery/webhook.publisher.js';
 export { WebhookEvent, WEBHOOK_EVENT_NAMES, ALL_EVENTS } from './events/webhook-event.js';
 export type { WebhookEventName } from './events/webhook-event.js';
 export type { WebhookPayload, WebhookPayloadMapper, WebhookPayloadMappers } from './events/webhook-payload.mapper.js';
-export type { ConversationLike, MessageLike, ContactLike, OfflineMessageLike, AssigneeLike } from './events/payload-fields.js';
+export type {
+  ConversationLike,
+  MessageLike,
+  MessageAuthorType,
+  ContactLike,
+  OfflineMessageLike,
+  AssigneeLike,
+} from './events/payload-fields.js';
+export { webhookEventSchemas } from './events/webhook-event.schemas.js';
+export type { WebhookEventSchema } from './events/webhook-event.schemas.js';
 export type { WebhookCatalogEntry } from './events/webhook-payload.factory.js';
 export type { WebhookView } from './endpoints/webhook.view.js';
 export type { WebhookDisabledEvent } from './endpoints/webhook-endpoints.service.js';
@@ -16,8 +25,10 @@ export { CreateWebhookDto } from './endpoints/dto/create-webhook.dto.js';
 export { UpdateWebhookDto } from './endpoints/dto/update-webhook.dto.js';
 export { webhookEntities, webhookMigrations } from './webhooks.entities.js';
 export { verifyWebhookSignature } from './security/webhook-signature.js';
-export type { VerifyWebhookOptions } from './security/webhook-signature.js';
+export type { VerifyWebhookOptions, WebhookHeaders } from './security/webhook-signature.js';
 export { WebhookVerificationError } from './errors/webhook-verification.error.js';
+export type { WebhookVerificationFailure } from './errors/webhook-verification.error.js';
+export type { WebhookDnsLookup, WebhookResolvedAddress } from './security/webhook-dns.lookup.js';
 export { WebhookPayloadMappingError } from './errors/webhook-payload-mapping.error.js';
 export { WEBHOOK_DISABLED_EVENT } from './webhooks.constants.js';
 export type { WebhooksModuleOptions, WebhooksModuleExtras, WebhookTlsOptions } from './webhooks.options.js';

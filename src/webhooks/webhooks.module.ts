@@ -6,7 +6,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { createWebhooksAdminPageController } from './admin/webhooks-admin-page.controller.js';
 import { createWebhooksAdminController } from './admin/webhooks-admin.controller.js';
 import { WebhookAfterCommit } from './delivery/webhook-after-commit.js';
-import { WebhookDeliveryQueue } from './delivery/webhook-delivery.queue.js';
+import { WEBHOOKS_QUEUE_SETTINGS, WebhookDeliveryQueue } from './delivery/webhook-delivery.queue.js';
+import { WebhookDeliveryPruner } from './delivery/webhook-delivery.pruner.js';
+import { WebhookDeliveryReconciler } from './delivery/webhook-delivery.reconciler.js';
 import { WebhookDeliveryRunner } from './delivery/webhook-delivery.runner.js';
 import { WebhookDeliveryStore } from './delivery/webhook-delivery.store.js';
 import { WebhookDeliveryWorker } from './delivery/webhook-delivery.worker.js';
@@ -49,13 +51,13 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
     WebhookEventListener,
     WebhooksService,
   ];
-  if (extras.processDeliveries) providers.push(WebhookDeliveryWorker);
+  if (extras.processDeliveries) providers.push(WebhookDeliveryWorker, WebhookDeliveryReconciler, WebhookDeliveryPruner);
   return {
     ...definition,
     imports: [
       ...(definition.imports ?? []),
       TypeOrmModule.forFeature(webhookEntities),
-      BullModule.registerQueue({ name: WEBHOOKS_QUEUE }),
+      BullModule.registerQueue({ name: WEBHOOKS_QUEUE, settings: WEBHOOKS_QUEUE_SETTINGS }),
       HttpModule,
     ],
     // The page goes first: the API's `GET /:id` would otherwise answer `/ui`.

@@ -1,6 +1,9 @@
 import type { CanActivate, Type } from '@nestjs/common';
 import { createRequire } from 'node:module';
 import type { WebhookPayloadMappers } from './events/webhook-payload.mapper.js';
+import { WebhookAllowList } from './security/webhook-allow-list.js';
+import { systemDnsLookup } from './security/webhook-dns.lookup.js';
+import type { WebhookDnsLookup } from './security/webhook-dns.lookup.js';
 import { DEFAULT_ADMIN_PATH } from './webhooks.constants.js';
 
 /** Options of `WebhooksModule.forRoot()`; every field is optional. */
@@ -9,6 +12,17 @@ export interface WebhooksModuleOptions {
   requireHttps?: boolean;
   /** Allow endpoints on loopback, private, link-local, CGNAT, multicast or metadata addresses. Default `false`. */
   allowPrivateNetworks?: boolean;
+  /**
+   * Hosts and networks allowed although private, while `allowPrivateNetworks` is false: host names
+   * (`n8n.internal`, `*.corp.example`), IP addresses or CIDR networks (`10.1.2.0/24`, `fd00::/8`).
+   * A listed name may resolve to any address. Default `[]`.
+   */
+  allowedHosts?: string[];
+  /**
+   * Resolves endpoint host names, for the check on create/update and at connect time.
+   * Default: the operating system's resolver (`dns.lookup`).
+   */
+  dnsLookup?: WebhookDnsLookup;
   /** One attempt's limit, connect to last byte. Default `10000`. */
   requestTimeoutMs?: number;
   /** Delay before each retry; its length is the number of retries. Default 1 min, 5 min, 20 min, 1 h, 2 h. */
@@ -21,6 +35,13 @@ export interface WebhooksModuleOptions {
   concurrency?: number;
   /** Delivery log rows older than this many days are pruned. Default `30`. */
   deliveryRetentionDays?: number;
+  /**
+   * How often a worker looks for due deliveries that have no queue job (Redis flushed or
+   * restarted without persistence, a job lost in a crash) and queues them again. Keep it
+   * well under a minute: a lost job is sent within this interval plus one attempt's lease.
+   * Default `15000`.
+   */
+  reconcileIntervalMs?: number;
   /** Per-event functions that turn the host's emitted object into `data`. Default: the built-in mappers. */
   payloadMappers?: WebhookPayloadMappers;
   /** The User-Agent header. Default `nestjs-chat-webhooks/<version>`. */
@@ -79,8 +100,11 @@ export function resolveWebhooksOptions(
     maxResponseBodyBytes: 65_536,
     concurrency: 50,
     deliveryRetentionDays: 30,
+    reconcileIntervalMs: 15_000,
     userAgent: `${packageJson.name}/${packageJson.version}`,
     tls: {},
+    allowedHosts: [],
+    dnsLookup: systemDnsLookup,
     ...DEFAULT_EXTRAS,
     ...defined(given),
     ...defined(extras),
@@ -103,6 +127,11 @@ function assertOptions(o: ResolvedWebhooksOptions): void {
   positiveInt('maxResponseBodyBytes', 0);
   positiveInt('concurrency');
   positiveInt('deliveryRetentionDays');
+  positiveInt('reconcileIntervalMs', 100);
+  new WebhookAllowList(o.allowedHosts); // throws a TypeError naming a malformed entry
+  if (typeof o.dnsLookup !== 'function') {
+    throw new TypeError('WebhooksModule option "dnsLookup" must be a function (hostname) => Promise<{ address, family }[]>.');
+  }
   if (!Array.isArray(o.retryDelaysMs) || o.retryDelaysMs.some((d) => !Number.isFinite(d) || d < 0)) {
     throw new TypeError('WebhooksModule option "retryDelaysMs" must be an array of non-negative numbers of milliseconds.');
   }

@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { WebhookDeliveryQueue } from './delivery/webhook-delivery.queue.js';
-import { WebhookDeliveryRunner } from './delivery/webhook-delivery.runner.js';
+import { WebhookDeliveryRunner, notSentWhileDisabled } from './delivery/webhook-delivery.runner.js';
 import { WebhookDeliveryStore } from './delivery/webhook-delivery.store.js';
 import type { WebhookDeliveryQuery } from './delivery/webhook-delivery.store.js';
 import type { WebhookDelivery } from './delivery/webhook-delivery.entity.js';
@@ -86,7 +86,10 @@ export class WebhooksService {
   }
 
   async update(id: string, dto: UpdateWebhookDto): Promise<WebhookView> {
-    return toWebhookView(await this.endpoints.update(id, dto));
+    const endpoint = await this.endpoints.update(id, dto);
+    // A disabled webhook sends nothing: what still waits ends now, with a reason, and can be redelivered later.
+    if (dto.enabled === false) await this.store.failWaiting(endpoint.id, notSentWhileDisabled('by an admin'));
+    return toWebhookView(endpoint);
   }
 
   remove(id: string): Promise<void> {
@@ -97,11 +100,20 @@ export class WebhooksService {
     return { secret: await this.endpoints.revealSecret(id) };
   }
 
+  /** A new generated `whsec_` secret; the old one keeps signing beside it for 24 h. */
+  async rotateSecret(id: string): Promise<{ secret: string }> {
+    return { secret: await this.endpoints.rotateSecret(id) };
+  }
+
   catalog(): WebhookCatalogEntry[] {
     return this.payloads.catalog();
   }
 
-  /** Sends the catalog sample of `event` (default: the first subscribed) now and waits for the answer. */
+  /**
+   * Sends the catalog sample of `event` (default: the first subscribed; the
+   * first event of the catalog for `*`) now and waits for the answer. The
+   * payload is the catalog's `samplePayload`, stamped with the time of sending.
+   */
   async test(id: string, event?: WebhookEventName): Promise<WebhookTestResult> {
     const endpoint = await this.endpoints.get(id);
     const chosen = event ?? (endpoint.events.find((e) => e !== ALL_EVENTS && isWebhookEventName(e)) as WebhookEventName | undefined) ?? WEBHOOK_EVENT_NAMES[0];
@@ -112,7 +124,7 @@ export class WebhooksService {
         id: deliveryId,
         webhookId: endpoint.id,
         event: chosen,
-        payload: formatPayload(this.payloads.sample(chosen), endpoint.format),
+        payload: formatPayload(this.payloads.sample(chosen, now), endpoint.format),
         status: 'pending',
         attempts: 0,
         isTest: true,
@@ -162,13 +174,18 @@ export class WebhooksService {
     };
   }
 
-  /** Sends a delivery again: same id, attempt numbers going on. */
+  /**
+   * Sends a delivery again now, whatever its status: same id, attempt numbers
+   * going on (a retry it was waiting for is brought forward). An attempt in
+   * flight finishes first. Sent at most once more: no retries after it fails,
+   * unless retries of its schedule are left.
+   */
   async redeliver(id: string, deliveryId: string): Promise<{ deliveryId: string; status: 'pending' }> {
     await this.endpoints.get(id);
     const found = await this.store.findOne(id, deliveryId);
     if (!found) throw new NotFoundException('Delivery not found');
     await this.store.requeue(deliveryId);
-    await this.queue.enqueue([{ deliveryId, attempt: found.delivery.attempts + 1 }]);
+    await this.queue.enqueueNow({ deliveryId, attempt: found.delivery.attempts + 1 });
     return { deliveryId, status: 'pending' };
   }
 }

@@ -5,8 +5,10 @@ import { randomUUID } from 'node:crypto';
 import type { Repository } from 'typeorm';
 import { isSubscribed } from '../events/webhook-event.js';
 import { WebhookBlockedAddressError } from '../errors/webhook-blocked-address.error.js';
+import { WebhookUrlError } from '../errors/webhook-url.error.js';
 import { WebhookSecretBox } from '../security/webhook-secret.box.js';
-import { WebhookUrlError, WebhookUrlPolicy } from '../security/webhook-url.policy.js';
+import { WEBHOOK_SECRET_ROTATION_GRACE_MS, generateWebhookSecret } from '../security/webhook-secret.generator.js';
+import { WebhookUrlPolicy } from '../security/webhook-url.policy.js';
 import { WEBHOOK_DISABLED_EVENT, WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
 import type { CreateWebhookDto } from './dto/create-webhook.dto.js';
@@ -74,11 +76,11 @@ export class WebhookEndpointsService {
       endpoint.secret = this.secrets.seal(dto.secret);
       endpoint.previousSecret = null;
       endpoint.previousSecretExpiresAt = null;
-    } else if (endpoint.secret) {
-      // Re-seal on every write, so rows stored before a key was set become encrypted.
-      endpoint.secret = this.secrets.seal(this.secrets.open(endpoint.secret));
+    } else {
+      this.resealSecrets(endpoint);
     }
-    if (dto.enabled === true && !endpoint.enabled) {
+    if (dto.enabled === true) {
+      // Re-enabling starts a new failure streak, whether or not it was disabled.
       endpoint.consecutiveFailures = 0;
       endpoint.disabledAt = null;
       endpoint.disabledReason = null;
@@ -110,32 +112,65 @@ export class WebhookEndpointsService {
     return this.secrets.open((await this.get(id)).secret);
   }
 
+  /**
+   * Replaces the secret with a generated `whsec_` one. The old secret keeps
+   * signing `webhook-signature` beside the new one for 24 h (a secret rotated
+   * out earlier is dropped now); `X-Webhook-Signature` uses the new one at once.
+   */
+  async rotateSecret(id: string, now = new Date()): Promise<string> {
+    const endpoint = await this.get(id);
+    const current = this.secrets.open(endpoint.secret);
+    const secret = generateWebhookSecret();
+    endpoint.secret = this.secrets.seal(secret);
+    endpoint.previousSecret = current ? this.secrets.seal(current) : null;
+    endpoint.previousSecretExpiresAt = current ? new Date(now.getTime() + WEBHOOK_SECRET_ROTATION_GRACE_MS) : null;
+    await this.endpoints.save(endpoint);
+    return secret;
+  }
+
   /** A delivery succeeded: the failure streak ends. */
   async recordSuccess(endpoint: WebhookEndpoint): Promise<void> {
     if (endpoint.consecutiveFailures > 0) await this.endpoints.update({ id: endpoint.id }, { consecutiveFailures: 0 });
   }
 
-  /** A delivery failed its last retry: count it, and disable the endpoint at `autoDisableAfter`. */
-  async recordFinalFailure(endpoint: WebhookEndpoint): Promise<void> {
+  /**
+   * A delivery failed its last retry: count it, and disable the endpoint at
+   * `autoDisableAfter`. Resolves to the reason when this failure disabled it.
+   */
+  async recordFinalFailure(endpoint: WebhookEndpoint): Promise<string | undefined> {
     await this.endpoints.increment({ id: endpoint.id }, 'consecutiveFailures', 1);
     const current = await this.endpoints.findOne({ where: { id: endpoint.id } });
     if (current && current.enabled && current.consecutiveFailures >= this.options.autoDisableAfter) {
-      await this.disable(
-        current,
-        `Disabled after ${current.consecutiveFailures} consecutive failed deliveries; re-enable it once the receiver works.`,
-      );
+      const reason = `Disabled after ${current.consecutiveFailures} consecutive failed deliveries; re-enable it once the receiver works.`;
+      if (await this.disable(current, reason)) return reason;
     }
+    return undefined;
   }
 
-  /** Disables an endpoint and tells the host through the `webhook.disabled` event. */
-  async disable(endpoint: WebhookEndpoint, reason: string): Promise<void> {
+  /**
+   * Disables an endpoint and tells the host through the `webhook.disabled` event.
+   * Resolves to false when it was disabled already (no second event).
+   */
+  async disable(endpoint: WebhookEndpoint, reason: string): Promise<boolean> {
     const result = await this.endpoints.update(
       { id: endpoint.id, enabled: true },
       { enabled: false, disabledAt: new Date(), disabledReason: reason.slice(0, 500), updatedAt: new Date() },
     );
-    if (!result.affected) return;
+    if (!result.affected) return false;
     const event: WebhookDisabledEvent = { webhook: { id: endpoint.id, name: endpoint.name, url: endpoint.url }, reason };
     this.events.emit(WEBHOOK_DISABLED_EVENT, event);
+    return true;
+  }
+
+  /**
+   * Re-seals the secrets on every write, so rows stored before a key was set
+   * become encrypted, and drops a rotated-out secret whose 24 h are over.
+   */
+  private resealSecrets(endpoint: WebhookEndpoint, now = new Date()): void {
+    if (endpoint.secret) endpoint.secret = this.secrets.seal(this.secrets.open(endpoint.secret));
+    const previousValid = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
+    endpoint.previousSecret = previousValid ? this.secrets.seal(this.secrets.open(endpoint.previousSecret)) : null;
+    endpoint.previousSecretExpiresAt = previousValid ? endpoint.previousSecretExpiresAt : null;
   }
 
   private async checkUrl(url: string): Promise<void> {
