@@ -1,47 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import request from 'supertest';
-import { createDemoApp } from '../src/app.module.js';
+import { bootDemoHost } from './support/demo-host.js';
+import type { DemoHost } from './support/demo-host.js';
 import { HttpsReceiver } from './support/https-receiver.js';
 import { receiverAcceptsHexSignature, receiverAcceptsStandardSignature } from './support/receiver-checks.js';
-import { createTestDatabase, dropQueueKeys, uniqueName } from './support/services.js';
-import { selfSignedCertificate } from './support/tls.js';
 
 const TOKEN = 'demo-admin-token-0123456789';
 const SECRET = 'whsec_' + Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
 
 describe('the demo live-chat host with the module inside', () => {
-  let app: NestExpressApplication;
+  let demo: DemoHost;
   let receiver: HttpsReceiver;
-  let drop: () => Promise<void>;
-  const queuePrefix = uniqueName('whq');
 
   beforeAll(async () => {
     receiver = await HttpsReceiver.start();
-    const db = await createTestDatabase();
-    drop = db.drop;
-    app = await createDemoApp(
-      {
-        databaseUrl: `mysql://root@127.0.0.1:3306/${db.name}`,
-        queuePrefix,
-        retryAttempts: 0,
-        adminToken: TOKEN,
-        webhooks: { allowPrivateNetworks: true, tls: { ca: selfSignedCertificate().cert } },
-      },
-      { logger: ['error'] },
-    );
-    await app.init();
+    demo = await bootDemoHost({ adminToken: TOKEN });
   });
 
   afterAll(async () => {
-    await app?.close();
-    await drop?.();
-    await dropQueueKeys(queuePrefix);
+    await demo?.close();
     await receiver?.close();
   });
 
   it('guards the admin API with the bearer token', async () => {
-    const http = request(app.getHttpServer());
+    const http = demo.http;
     const res = await http.get('/admin/live-chat/webhooks').expect(401);
     expect(res.body).toMatchObject({ statusCode: 401, message: 'Missing or invalid admin token' });
     await http.get('/admin/live-chat/webhooks').set('authorization', 'Bearer wrong').expect(401);
@@ -49,11 +30,11 @@ describe('the demo live-chat host with the module inside', () => {
   });
 
   it('answers /health when the database and Redis answer', async () => {
-    await request(app.getHttpServer()).get('/health').expect(200);
+    await demo.http.get('/health').expect(200);
   });
 
   it('delivers signed conversation.started and message.received for the chat routes', async () => {
-    const http = request(app.getHttpServer());
+    const http = demo.http;
     await http
       .post('/admin/live-chat/webhooks')
       .set('authorization', `Bearer ${TOKEN}`)

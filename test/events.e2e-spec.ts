@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { createDemoApp } from '../src/app.module.js';
 import { WEBHOOK_EVENT_NAMES, webhookEventSchemas } from '../src/webhooks/index.js';
 import { HttpsReceiver } from './support/https-receiver.js';
 import type { ReceivedRequest } from './support/https-receiver.js';
 import { expectValidPayload, payloadSchemaErrors } from './support/payload-schemas.js';
 import { eventually } from './support/receiver-checks.js';
-import { MYSQL, REDIS, connectRedis, createTestDatabase, dropQueueKeys, uniqueName } from './support/services.js';
-import { selfSignedCertificate } from './support/tls.js';
+import { bootDemoHost } from './support/demo-host.js';
+import type { DemoHost } from './support/demo-host.js';
+import { connectRedis } from './support/services.js';
 
 /*
  * Every event of the catalog, driven through the demo host's own routes (as a
@@ -32,11 +31,9 @@ const CONVERSATION_KEYS = [
 ];
 
 describe('every chat event, from the demo routes to a real HTTPS receiver', () => {
-  let app: NestExpressApplication | undefined;
+  let demo: DemoHost | undefined;
   let http: ReturnType<typeof request>;
   let receiver: HttpsReceiver | undefined;
-  let database: { name: string; drop: () => Promise<void> } | undefined;
-  const queuePrefix = uniqueName('whq_events');
   const webhooks: Record<'all' | 'one' | 'off', string> = { all: '', one: '', off: '' };
   /** What the demo answered, for comparing with what the receiver got. */
   const chat: Record<string, any> = {};
@@ -46,20 +43,9 @@ describe('every chat event, from the demo routes to a real HTTPS receiver', () =
   beforeAll(async () => {
     // Missing services fail every test here, loudly, with what to start.
     (await connectRedis()).disconnect();
-    database = await createTestDatabase();
     receiver = await HttpsReceiver.start();
-    app = await createDemoApp(
-      {
-        databaseUrl: `mysql://${MYSQL.user}@${MYSQL.host}:${MYSQL.port}/${database.name}`,
-        redisUrl: `redis://${REDIS.host}:${REDIS.port}`,
-        queuePrefix,
-        retryAttempts: 0,
-        webhooks: { allowPrivateNetworks: true, tls: { ca: selfSignedCertificate().cert } },
-      },
-      { logger: ['error'] },
-    );
-    await app.init();
-    http = request(app.getHttpServer());
+    demo = await bootDemoHost();
+    http = demo.http;
     const create = async (name: string, path: string, events: string[], enabled = true) =>
       (await http.post(ADMIN).send({ name, url: receiver!.url(path), events, enabled }).expect(201)).body.id as string;
     webhooks.all = await create('Everything', '/all', ['*']);
@@ -68,9 +54,7 @@ describe('every chat event, from the demo routes to a real HTTPS receiver', () =
   });
 
   afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-    await dropQueueKeys(queuePrefix);
+    await demo?.close();
     await receiver?.close();
   });
 

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { DataSourceOptions } from 'typeorm';
+import { chatEntities, chatMigrations } from '../src/chat/chat.entities.js';
 import { webhookEntities, webhookMigrations } from '../src/webhooks/index.js';
 import { MYSQL, createTestDatabase, uniqueName } from './support/services.js';
 
@@ -51,25 +52,34 @@ describe.each([
 ])('webhookMigrations on %s', (_name, connect) => {
   it('create exactly the schema the entities describe, and revert cleanly', async () => {
     const ds = new DataSource({ ...(await connect()), entities: webhookEntities, migrations: webhookMigrations } as DataSourceOptions);
-    await ds.initialize();
-    try {
-      const ran = await ds.runMigrations();
-      expect(ran.map((m) => m.name)).toEqual(webhookMigrations.map((m) => m.name));
-      // What a host's `migration:generate` would write after our migrations: nothing.
-      const drift = await ds.driver.createSchemaBuilder().log();
-      expect(drift.upQueries.map((q) => q.query)).toEqual([]);
+    await checkMigrations(ds, webhookMigrations.map((m) => m.name), ['webhook_endpoints', 'webhook_deliveries', 'webhook_delivery_attempts']);
+  });
 
-      const qr = ds.createQueryRunner();
-      for (const table of ['webhook_endpoints', 'webhook_deliveries', 'webhook_delivery_attempts']) {
-        expect(await qr.hasTable(table)).toBe(true);
-      }
-      for (let i = 0; i < webhookMigrations.length; i++) await ds.undoLastMigration();
-      for (const table of ['webhook_endpoints', 'webhook_deliveries', 'webhook_delivery_attempts']) {
-        expect(await qr.hasTable(table)).toBe(false);
-      }
-      await qr.release();
-    } finally {
-      await ds.destroy();
-    }
+  it("leave no drift beside the demo host's own migrations either", async () => {
+    const ds = new DataSource({
+      ...(await connect()),
+      entities: [...webhookEntities, ...chatEntities],
+      migrations: [...webhookMigrations, ...chatMigrations],
+    } as DataSourceOptions);
+    await checkMigrations(ds, [...webhookMigrations, ...chatMigrations].map((m) => m.name), ['webhook_endpoints', 'chat_messages']);
   });
 });
+
+async function checkMigrations(ds: DataSource, names: string[], tables: string[]): Promise<void> {
+  await ds.initialize();
+  try {
+    const ran = await ds.runMigrations();
+    expect(ran.map((m) => m.name)).toEqual(names);
+    // What a host's `migration:generate` would write after our migrations: nothing.
+    const drift = await ds.driver.createSchemaBuilder().log();
+    expect(drift.upQueries.map((q) => q.query)).toEqual([]);
+
+    const qr = ds.createQueryRunner();
+    for (const table of tables) expect(await qr.hasTable(table)).toBe(true);
+    for (let i = 0; i < names.length; i++) await ds.undoLastMigration();
+    for (const table of tables) expect(await qr.hasTable(table)).toBe(false);
+    await qr.release();
+  } finally {
+    await ds.destroy();
+  }
+}

@@ -2,14 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import type { CanActivate, ExecutionContext, LoggerService } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { Test } from 'supertest';
-import { createDemoApp } from '../src/app.module.js';
+import { bootDemoHost } from './support/demo-host.js';
+import type { DemoHost } from './support/demo-host.js';
 import { HttpsReceiver } from './support/https-receiver.js';
 import { eventually } from './support/receiver-checks.js';
-import { createTestDatabase, dropQueueKeys, uniqueName } from './support/services.js';
-import { selfSignedCertificate } from './support/tls.js';
 import { bootWebhooksHost } from './support/webhooks-host.js';
 import type { WebhooksHost } from './support/webhooks-host.js';
 
@@ -126,41 +124,25 @@ class CapturingLogger implements LoggerService {
 describe('the demo host: ADMIN_TOKEN on every route, its body parser, and its logs', () => {
   const TOKEN = 'demo-admin-token-for-the-guard-test';
   const SECRET = 'demo-signing-secret-never-logged';
-  let app: NestExpressApplication;
+  let demo: DemoHost;
   let http: ReturnType<typeof request>;
   let receiver: HttpsReceiver;
-  let drop: () => Promise<void>;
   let path: (route: string) => string;
   const logger = new CapturingLogger();
-  const queuePrefix = uniqueName('whq');
   const admin = '/admin/live-chat/webhooks';
   const auth = { authorization: `Bearer ${TOKEN}` };
 
   beforeAll(async () => {
     receiver = await HttpsReceiver.start();
-    const db = await createTestDatabase();
-    drop = db.drop;
-    app = await createDemoApp(
-      {
-        databaseUrl: `mysql://root@127.0.0.1:3306/${db.name}`,
-        queuePrefix,
-        retryAttempts: 0,
-        adminToken: TOKEN,
-        webhooks: { allowPrivateNetworks: true, tls: { ca: selfSignedCertificate().cert } },
-      },
-      { logger },
-    );
-    await app.init();
-    http = request(app.getHttpServer());
+    demo = await bootDemoHost({ adminToken: TOKEN }, { logger });
+    http = demo.http;
     const created = await http.post(admin).set(auth).send({ name: 'Demo', url: receiver.url(), secret: SECRET, events: ['*'] }).expect(201);
     const test = await http.post(`${admin}/${created.body.id}/test`).set(auth).send({}).expect(200);
     path = (route) => `${admin}${route.replace(':id', created.body.id).replace(':deliveryId', test.body.deliveryId)}`;
   });
 
   afterAll(async () => {
-    await app?.close();
-    await drop?.();
-    await dropQueueKeys(queuePrefix);
+    await demo?.close();
     await receiver?.close();
   });
 

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import fc from 'fast-check';
 import request from 'supertest';
 import type { Response } from 'supertest';
-import { createDemoApp } from '../src/app.module.js';
+import { bootDemoHost } from './support/demo-host.js';
+import type { DemoHost } from './support/demo-host.js';
 import { FakeDns } from './support/fake-dns.js';
 import { HttpsReceiver } from './support/https-receiver.js';
-import { createTestDatabase, dropQueueKeys, uniqueName } from './support/services.js';
 import { bootWebhooksHost } from './support/webhooks-host.js';
 import type { WebhooksHost } from './support/webhooks-host.js';
 
@@ -358,38 +357,25 @@ describe('hostile input at the admin API', () => {
 
 describe('hostile input at the demo host (1 MB JSON bodies, ADMIN_TOKEN)', () => {
   const TOKEN = 'hostile-input-admin-token';
-  let app: NestExpressApplication;
+  let demo: DemoHost;
   let http: ReturnType<typeof request>;
-  let drop: () => Promise<void>;
   let webhookId: string;
-  const queuePrefix = uniqueName('whq');
   const admin = '/admin/live-chat/webhooks';
   const auth = { authorization: `Bearer ${TOKEN}` };
   const valid = () => ({ name: 'CRM', url: 'https://localhost:9/hook', events: ['message.received'] });
   const count = async () => (await http.get(admin).set(auth).expect(200)).body.length as number;
 
   beforeAll(async () => {
-    const db = await createTestDatabase();
-    drop = db.drop;
-    app = await createDemoApp(
-      {
-        databaseUrl: `mysql://root@127.0.0.1:3306/${db.name}`,
-        queuePrefix,
-        retryAttempts: 0,
-        adminToken: TOKEN,
-        webhooks: { allowedHosts: ['localhost'], dnsLookup: new FakeDns({ localhost: ['127.0.0.1'] }).lookup, processDeliveries: false },
-      },
-      { logger: ['error'] },
-    );
-    await app.init();
-    http = request(app.getHttpServer());
+    demo = await bootDemoHost({
+      adminToken: TOKEN,
+      webhooks: { allowedHosts: ['localhost'], dnsLookup: new FakeDns({ localhost: ['127.0.0.1'] }).lookup, processDeliveries: false },
+    });
+    http = demo.http;
     webhookId = (await http.post(admin).set(auth).send(valid()).expect(201)).body.id;
   });
 
   afterAll(async () => {
-    await app?.close();
-    await drop?.();
-    await dropQueueKeys(queuePrefix);
+    await demo?.close();
   });
 
   it.each(HOSTILE_FIELDS)('POST / and PATCH /:id with %s: 400 naming the field, nothing stored', async (_what, change, message) => {

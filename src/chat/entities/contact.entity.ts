@@ -1,8 +1,9 @@
-import { BeforeInsert, BeforeUpdate, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Timestamped } from './timestamped.entity.js';
 
 /** A known visitor, kept by the agents; a banned contact is blocked from chatting. */
 @Entity('chat_contacts')
-export class Contact {
+export class Contact extends Timestamped {
   @PrimaryGeneratedColumn({ type: 'int' })
   id: number;
 
@@ -23,21 +24,4 @@ export class Contact {
 
   @Column({ type: Date, precision: 3, nullable: true })
   bannedAt?: Date | null;
-
-  @Column({ type: Date, precision: 3 })
-  createdAt: Date;
-
-  @Column({ type: Date, precision: 3 })
-  updatedAt: Date;
-
-  @BeforeInsert()
-  protected stampInsert(): void {
-    this.createdAt ??= new Date();
-    this.updatedAt ??= this.createdAt;
-  }
-
-  @BeforeUpdate()
-  protected stampUpdate(): void {
-    this.updatedAt = new Date();
-  }
 }

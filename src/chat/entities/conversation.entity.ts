@@ -1,10 +1,11 @@
-import { BeforeInsert, BeforeUpdate, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Timestamped } from './timestamped.entity.js';
 
 export type ConversationStatus = 'open' | 'pending' | 'resolved';
 
 /** A visitor's chat; the demo keeps its assignee and rating on the row. */
 @Entity('chat_conversations')
-export class Conversation {
+export class Conversation extends Timestamped {
   @PrimaryGeneratedColumn({ type: 'int' })
   id: number;
 
@@ -41,21 +42,4 @@ export class Conversation {
 
   @Column({ type: Date, precision: 3, nullable: true })
   resolvedAt?: Date | null;
-
-  @Column({ type: Date, precision: 3 })
-  createdAt: Date;
-
-  @Column({ type: Date, precision: 3 })
-  updatedAt: Date;
-
-  @BeforeInsert()
-  protected stampInsert(): void {
-    this.createdAt ??= new Date();
-    this.updatedAt ??= this.createdAt;
-  }
-
-  @BeforeUpdate()
-  protected stampUpdate(): void {
-    this.updatedAt = new Date();
-  }
 }

@@ -1,13 +1,14 @@
-import { BeforeInsert, BeforeUpdate, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { Conversation } from './conversation.entity.js';
+import { Timestamped } from './timestamped.entity.js';
 
 export type MessageAuthorType = 'visitor' | 'agent' | 'ai' | 'trigger';
 
 /** One line of a conversation, from the visitor or from an agent. */
 @Entity('chat_messages')
 @Index('IDX_chat_messages_conversation_created', ['conversationId', 'createdAt'])
-export class Message {
+export class Message extends Timestamped {
   @PrimaryGeneratedColumn({ type: 'int' })
   id: number;
 
@@ -29,21 +30,4 @@ export class Message {
 
   @Column({ type: 'varchar', length: 16 })
   authorType: MessageAuthorType;
-
-  @Column({ type: Date, precision: 3 })
-  createdAt: Date;
-
-  @Column({ type: Date, precision: 3 })
-  updatedAt: Date;
-
-  @BeforeInsert()
-  protected stampInsert(): void {
-    this.createdAt ??= new Date();
-    this.updatedAt ??= this.createdAt;
-  }
-
-  @BeforeUpdate()
-  protected stampUpdate(): void {
-    this.updatedAt = new Date();
-  }
 }
