@@ -28,6 +28,8 @@ export interface HostOptions {
   /** Share a database (and queue) with another host, as a second process would. */
   database?: string;
   queuePrefix?: string;
+  /** Another Redis for Bull (e.g. a closed port, to play Redis down). */
+  redis?: { host: string; port: number };
 }
 
 /**
@@ -57,7 +59,7 @@ export async function bootWebhooksHost(host: HostOptions = {}): Promise<Webhooks
         migrationsRun: true,
         retryAttempts: 0,
       }),
-      BullModule.forRoot({ redis: { ...REDIS }, prefix: queuePrefix }),
+      BullModule.forRoot({ redis: { ...(host.redis ?? REDIS) }, prefix: queuePrefix }),
       EventEmitterModule.forRoot(),
       WebhooksModule.forRoot(options),
     ],

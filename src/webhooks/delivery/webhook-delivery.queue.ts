@@ -21,6 +21,21 @@ export interface ScheduledWebhookDeliveryJob extends WebhookDeliveryJob {
  */
 export const WEBHOOKS_QUEUE_SETTINGS = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 1 };
 
+/**
+ * How long a host's emit waits for Redis. The rows are written before this, so a
+ * Redis that is down delays the chat route by at most this much; the reconciler
+ * queues the jobs once Redis answers again.
+ */
+export const WEBHOOKS_ENQUEUE_TIMEOUT_MS = 2_000;
+
+function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** One job per delivery attempt, so a job added twice (by the reconciler, say) is one job. */
 export function deliveryJobId(deliveryId: string, attempt: number): string {
   return `${deliveryId}:${attempt}`;
@@ -40,7 +55,7 @@ export class WebhookDeliveryQueue {
   async enqueue(jobs: ScheduledWebhookDeliveryJob[]): Promise<void> {
     if (jobs.length === 0) return;
     try {
-      await this.queue.addBulk(
+      const adding = this.queue.addBulk(
         jobs.map(({ deliveryId, attempt, delayMs }) => ({
           name: WEBHOOKS_DELIVER_JOB,
           data: { deliveryId, attempt },
@@ -52,6 +67,9 @@ export class WebhookDeliveryQueue {
           },
         })),
       );
+      // A late answer is harmless: job ids make a second add of the same attempt a no-op.
+      adding.catch(() => undefined);
+      await withinTime(adding, WEBHOOKS_ENQUEUE_TIMEOUT_MS);
     } catch (err) {
       this.logger.warn(
         `Could not queue ${jobs.length} webhook deliveries (${(err as Error).message}); they are stored and will be sent once the queue answers.`,
