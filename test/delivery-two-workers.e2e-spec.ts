@@ -9,7 +9,7 @@ import { eventually } from './support/receiver-checks.js';
 import { REDIS, createTestDatabase, dropQueueKeys, uniqueName } from './support/services.js';
 
 const EVENTS = 60;
-const HOLD_MS = 150;
+const HOLD_MS = 200;
 
 describe('two worker processes on one queue', () => {
   let receiver: HttpsReceiver;
@@ -53,7 +53,7 @@ describe('two worker processes on one queue', () => {
         database: db.name,
         queuePrefix,
         caFile: ca.path,
-        extra: { WEBHOOKS_CONCURRENCY: '8', WEBHOOKS_USER_AGENT: name, WEBHOOKS_RECONCILE_INTERVAL_MS: '300' },
+        extra: { WEBHOOKS_CONCURRENCY: '4', WEBHOOKS_USER_AGENT: name, WEBHOOKS_RECONCILE_INTERVAL_MS: '300' },
       });
     // One after the other: the first runs the migrations.
     demos.push(await startDemo(env('worker-a')));
