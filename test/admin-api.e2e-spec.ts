@@ -51,6 +51,10 @@ describe('admin REST API', () => {
       .send({ name: 'CRM (prod)', events: ['*'], enabled: false, format: 'slack', secret: null })
       .expect(200);
     expect(patched.body).toMatchObject({ name: 'CRM (prod)', events: ['*'], enabled: false, format: 'slack', hasSecret: false });
+    expect(patched.body.disabledReason).toBe('Disabled by an admin');
+    expect(new Date(patched.body.disabledAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    const enabled = await host.http.patch(`${host.admin}/${id}`).send({ enabled: true }).expect(200);
+    expect(enabled.body).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null, consecutiveFailures: 0 });
     expect(new Date(patched.body.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(created.body.updatedAt).getTime());
 
     for (const res of [created, list, one, patched]) expect(JSON.stringify(res.body)).not.toContain('top-secret-value');

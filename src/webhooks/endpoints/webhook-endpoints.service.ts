@@ -85,6 +85,10 @@ export class WebhookEndpointsService {
       endpoint.disabledAt = null;
       endpoint.disabledReason = null;
     }
+    if (dto.enabled === false && endpoint.enabled) {
+      endpoint.disabledAt = new Date();
+      endpoint.disabledReason = 'Disabled by an admin';
+    }
     if (dto.enabled !== undefined) endpoint.enabled = dto.enabled;
     return this.endpoints.save(endpoint);
   }
