@@ -1,5 +1,5 @@
 import { BullModule } from '@nestjs/bull';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
@@ -28,6 +28,8 @@ export interface HostOptions {
   /** Share a database (and queue) with another host, as a second process would. */
   database?: string;
   queuePrefix?: string;
+  /** Where the app logs (default: errors to the console). */
+  logger?: LoggerService;
   /** Another Redis for Bull (e.g. a closed port, to play Redis down). */
   redis?: { host: string; port: number };
 }
@@ -64,7 +66,7 @@ export async function bootWebhooksHost(host: HostOptions = {}): Promise<Webhooks
       WebhooksModule.forRoot(options),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app = moduleRef.createNestApplication({ logger: host.logger ?? ['error'] });
   await app.init();
   const admin = `/${(options.adminPath ?? 'admin/live-chat/webhooks').replace(/^\/+|\/+$/g, '')}`;
   return {

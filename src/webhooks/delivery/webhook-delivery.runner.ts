@@ -94,7 +94,7 @@ export class WebhookDeliveryRunner {
     });
     const nextAttemptAt = decision.status === 'retrying' ? new Date(Date.now() + decision.delayMs) : null;
 
-    await this.store.recordAttempt(deliveryId, {
+    const recorded = await this.store.recordAttempt(deliveryId, {
       attempt: thisAttempt,
       at,
       success: decision.status === 'success',
@@ -106,6 +106,8 @@ export class WebhookDeliveryRunner {
       status: decision.status,
       nextAttemptAt,
     });
+    // Deleted with its webhook while the attempt ran: nothing is left to retry or count.
+    if (!recorded) return { deliveryId, attempt: thisAttempt, result, decision };
 
     if (decision.status === 'retrying') {
       await this.queue.enqueue([{ deliveryId, attempt: thisAttempt + 1, delayMs: decision.delayMs }]);

@@ -98,19 +98,12 @@ export class WebhookDeliveryStore {
     return this.deliveries.findOne({ where: { id }, relations: { webhook: true } });
   }
 
-  /** Logs an attempt and moves the delivery to its new state, both or neither. */
-  async recordAttempt(deliveryId: string, record: WebhookAttemptRecord): Promise<void> {
-    await this.deliveries.manager.transaction(async (tx) => {
-      await tx.insert(WebhookDeliveryAttempt, {
-        deliveryId,
-        attempt: record.attempt,
-        at: record.at,
-        success: record.success,
-        statusCode: record.statusCode,
-        durationMs: record.durationMs,
-        error: clip(record.error),
-      });
-      await tx.update(WebhookDelivery, deliveryId, {
+  /** Logs an attempt and moves the delivery to its new state, both or neither; false when the delivery is gone (deleted with its webhook). */
+  async recordAttempt(deliveryId: string, record: WebhookAttemptRecord): Promise<boolean> {
+    return this.deliveries.manager.transaction(async (tx) => {
+      // The update first: it locks the row, and finds nothing when the webhook (and
+      // with it the delivery) was deleted while the attempt ran.
+      const updated = await tx.update(WebhookDelivery, deliveryId, {
         status: record.status,
         attempts: record.attempt,
         statusCode: record.statusCode,
@@ -122,6 +115,17 @@ export class WebhookDeliveryStore {
         lockedUntil: null,
         updatedAt: new Date(),
       });
+      if (!updated.affected) return false;
+      await tx.insert(WebhookDeliveryAttempt, {
+        deliveryId,
+        attempt: record.attempt,
+        at: record.at,
+        success: record.success,
+        statusCode: record.statusCode,
+        durationMs: record.durationMs,
+        error: clip(record.error),
+      });
+      return true;
     });
   }
 
