@@ -7,7 +7,8 @@ export class WebhookPayloadMappingError extends Error {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(
       `Could not map the "${event}" event to a webhook payload: ${reason}. ` +
-        `Emit the object the built-in mapper reads, or pass payloadMappers["${event}"] to WebhooksModule.forRoot().`,
+        `Check the object emitted for "${event}" against the fields its mapper reads, ` +
+        `or pass (or fix) payloadMappers["${event}"] in WebhooksModule.forRoot().`,
       { cause },
     );
     this.name = 'WebhookPayloadMappingError';
