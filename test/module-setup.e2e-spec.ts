@@ -7,7 +7,8 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { WebhookEvent, WebhookPayloadMappingError, WebhookPublisher, WebhooksModule, webhookMigrations } from '../src/webhooks/index.js';
+import { BadRequestException } from '@nestjs/common';
+import { WebhookEvent, WebhookPayloadMappingError, WebhookPublisher, WebhooksModule, WebhooksService, webhookMigrations } from '../src/webhooks/index.js';
 import { HttpsReceiver } from './support/https-receiver.js';
 import { eventually } from './support/receiver-checks.js';
 import { MYSQL, REDIS, createTestDatabase, dropQueueKeys, uniqueName } from './support/services.js';
@@ -164,6 +165,17 @@ describe('WebhookPublisher and host mappers', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(await count()).toBe(before);
     expect(receiver.requests.length).toBe(received);
+  });
+
+  it('validates a plain object given to WebhooksService as the admin API validates its body', async () => {
+    const webhooks = host.app.get(WebhooksService);
+    const bad = await webhooks.create({ name: 'x\r\ny', url: 'http://example.com', events: ['nope'] } as never).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(BadRequestException);
+    expect(JSON.stringify((bad as BadRequestException).getResponse())).toMatch(/name/);
+    const created = await webhooks.create({ name: 'From code', url: receiver.url('/code'), events: ['tag.added'] } as never);
+    expect(created).toMatchObject({ name: 'From code', enabled: true, hasSecret: false });
+    await expect(webhooks.update(created.id, { enabled: 'yes' } as never)).rejects.toBeInstanceOf(BadRequestException);
+    await webhooks.remove(created.id);
   });
 
   it('rejects an unknown event name', async () => {

@@ -1,12 +1,13 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { WebhooksValidationPipe } from './admin/webhooks-validation.pipe.js';
 import { WebhookDeliveryQueue } from './delivery/webhook-delivery.queue.js';
 import { WebhookDeliveryRunner, notSentWhileDisabled } from './delivery/webhook-delivery.runner.js';
 import { WebhookDeliveryStore } from './delivery/webhook-delivery.store.js';
 import type { WebhookDeliveryQuery } from './delivery/webhook-delivery.store.js';
 import type { WebhookDelivery } from './delivery/webhook-delivery.entity.js';
-import type { CreateWebhookDto } from './endpoints/dto/create-webhook.dto.js';
-import type { UpdateWebhookDto } from './endpoints/dto/update-webhook.dto.js';
+import { CreateWebhookDto } from './endpoints/dto/create-webhook.dto.js';
+import { UpdateWebhookDto } from './endpoints/dto/update-webhook.dto.js';
 import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service.js';
 import { toWebhookView } from './endpoints/webhook.view.js';
 import type { WebhookView } from './endpoints/webhook.view.js';
@@ -62,6 +63,14 @@ function toSummary(d: WebhookDelivery): WebhookDeliverySummary {
   };
 }
 
+const validation = new WebhooksValidationPipe();
+
+/** The DTO as it is when the admin API's pipe made it; a plain object goes through the same pipe. */
+async function validated<T extends object>(input: T, type: new () => T): Promise<T> {
+  if (input instanceof type) return input;
+  return (await validation.transform(input, { type: 'body', metatype: type })) as T;
+}
+
 /** What the admin API does, for hosts that want it in their own code: CRUD, test delivery, delivery log, redeliver. */
 @Injectable()
 export class WebhooksService {
@@ -81,11 +90,15 @@ export class WebhooksService {
     return toWebhookView(await this.endpoints.get(id));
   }
 
-  async create(dto: CreateWebhookDto): Promise<WebhookView> {
+  /** Creates a webhook; a plain object from the host's code is validated as the admin API validates its body. */
+  async create(input: CreateWebhookDto): Promise<WebhookView> {
+    const dto = await validated(input, CreateWebhookDto);
     return toWebhookView(await this.endpoints.create(dto));
   }
 
-  async update(id: string, dto: UpdateWebhookDto): Promise<WebhookView> {
+  /** Changes a webhook; validated like `create`. */
+  async update(id: string, input: UpdateWebhookDto): Promise<WebhookView> {
+    const dto = await validated(input, UpdateWebhookDto);
     const endpoint = await this.endpoints.update(id, dto);
     // A disabled webhook sends nothing: what still waits ends now, with a reason, and can be redelivered later.
     if (dto.enabled === false) await this.store.failWaiting(endpoint.id, notSentWhileDisabled('by an admin'));
