@@ -1,31 +1,9 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { DataSourceOptions } from 'typeorm';
 import { chatEntities, chatMigrations } from '../src/chat/chat.entities.js';
 import { webhookEntities, webhookMigrations } from '../src/webhooks/index.js';
-import { MYSQL, createTestDatabase, uniqueName } from './support/services.js';
-
-const POSTGRES = { host: process.env.TEST_PG_HOST ?? '127.0.0.1', port: Number(process.env.TEST_PG_PORT ?? 5432), user: 'postgres' };
-
-async function createPostgresDatabase(): Promise<{ name: string; drop: () => Promise<void> }> {
-  const name = uniqueName('wh_test');
-  const admin = new pg.Client({ ...POSTGRES, database: 'postgres' });
-  await admin.connect().catch((err: Error) => {
-    throw new Error(`PostgreSQL is not answering on ${POSTGRES.host}:${POSTGRES.port}: ${err.message}. Start it before running the tests.`);
-  });
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  return {
-    name,
-    drop: async () => {
-      const c = new pg.Client({ ...POSTGRES, database: 'postgres' });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+import { MYSQL, POSTGRES, createPostgresDatabase, createTestDatabase } from './support/services.js';
 
 const drops: Array<() => Promise<void>> = [];
 afterAll(async () => {

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
+import pg from 'pg';
 import { Redis } from 'ioredis';
 
 export const MYSQL = { host: process.env.TEST_MYSQL_HOST ?? '127.0.0.1', port: Number(process.env.TEST_MYSQL_PORT ?? 3306), user: 'root', password: '' };
+export const POSTGRES = { host: process.env.TEST_PG_HOST ?? '127.0.0.1', port: Number(process.env.TEST_PG_PORT ?? 5432), user: 'postgres' };
 export const REDIS = { host: process.env.TEST_REDIS_HOST ?? '127.0.0.1', port: Number(process.env.TEST_REDIS_PORT ?? 6379) };
 
 export function uniqueName(prefix: string): string {
@@ -22,6 +24,26 @@ export async function createTestDatabase(): Promise<{ name: string; drop: () => 
     drop: async () => {
       const c = await mysql.createConnection(MYSQL);
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    },
+  };
+}
+
+/** A fresh PostgreSQL database; fails loudly when the server does not answer. */
+export async function createPostgresDatabase(): Promise<{ name: string; drop: () => Promise<void> }> {
+  const name = uniqueName('wh_test');
+  const admin = new pg.Client({ ...POSTGRES, database: 'postgres' });
+  await admin.connect().catch((err: Error) => {
+    throw new Error(`PostgreSQL is not answering on ${POSTGRES.host}:${POSTGRES.port}: ${err.message}. Start it before running the tests.`);
+  });
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  return {
+    name,
+    drop: async () => {
+      const c = new pg.Client({ ...POSTGRES, database: 'postgres' });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await c.end();
     },
   };

@@ -7,7 +7,7 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { WebhookPublisher, WebhooksModule, webhookMigrations } from '../../src/webhooks/index.js';
 import type { WebhooksModuleExtras, WebhooksModuleOptions } from '../../src/webhooks/index.js';
-import { MYSQL, REDIS, createTestDatabase, dropQueueKeys, uniqueName } from './services.js';
+import { MYSQL, POSTGRES, REDIS, createPostgresDatabase, createTestDatabase, dropQueueKeys, uniqueName } from './services.js';
 import { selfSignedCertificate } from './tls.js';
 
 export interface WebhooksHost {
@@ -28,6 +28,8 @@ export interface HostOptions {
   /** Share a database (and queue) with another host, as a second process would. */
   database?: string;
   queuePrefix?: string;
+  /** The database engine (default MariaDB). */
+  engine?: 'mariadb' | 'postgres';
   /** Where the app logs (default: errors to the console). */
   logger?: LoggerService;
   /** Another Redis for Bull (e.g. a closed port, to play Redis down). */
@@ -40,7 +42,12 @@ export interface HostOptions {
  * Receivers use a self-signed certificate, trusted through the `tls.ca` option.
  */
 export async function bootWebhooksHost(host: HostOptions = {}): Promise<WebhooksHost> {
-  const db = host.database ? { name: host.database, drop: async () => undefined } : await createTestDatabase();
+  const engine = host.engine ?? 'mariadb';
+  const db = host.database
+    ? { name: host.database, drop: async () => undefined }
+    : engine === 'postgres'
+      ? await createPostgresDatabase()
+      : await createTestDatabase();
   const queuePrefix = host.queuePrefix ?? uniqueName('whq');
   const options: WebhooksModuleOptions & WebhooksModuleExtras = {
     allowPrivateNetworks: true,
@@ -50,11 +57,9 @@ export async function bootWebhooksHost(host: HostOptions = {}): Promise<Webhooks
   const moduleRef = await Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot({
-        type: 'mysql',
-        host: MYSQL.host,
-        port: MYSQL.port,
-        username: MYSQL.user,
-        password: MYSQL.password,
+        ...(engine === 'postgres'
+          ? { type: 'postgres' as const, host: POSTGRES.host, port: POSTGRES.port, username: POSTGRES.user }
+          : { type: 'mysql' as const, host: MYSQL.host, port: MYSQL.port, username: MYSQL.user, password: MYSQL.password }),
         database: db.name,
         autoLoadEntities: true,
         migrations: webhookMigrations,
