@@ -21,15 +21,14 @@ import { WebhookSecretBox } from './security/webhook-secret.box.js';
 import { WebhookUrlPolicy } from './security/webhook-url.policy.js';
 import { WEBHOOKS_MODULE_OPTIONS, WEBHOOKS_QUEUE, WEBHOOKS_RESOLVED_OPTIONS } from './webhooks.constants.js';
 import { webhookEntities } from './webhooks.entities.js';
-import { DEFAULT_EXTRAS, resolveWebhooksOptions } from './webhooks.options.js';
+import { DEFAULT_EXTRAS, resolveWebhooksExtras, resolveWebhooksOptions } from './webhooks.options.js';
 import type { WebhooksModuleExtras, WebhooksModuleOptions } from './webhooks.options.js';
 import { WebhooksService } from './webhooks.service.js';
 
 const WEBHOOKS_MODULE_EXTRAS = Symbol('WEBHOOKS_MODULE_EXTRAS');
 
 function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): DynamicModule {
-  const extras: Required<WebhooksModuleExtras> = { ...DEFAULT_EXTRAS, ...definedOnly(given) };
-  const adminPath = extras.adminPath.replace(/^\/+|\/+$/g, '');
+  const extras = resolveWebhooksExtras(given);
   const providers: Provider[] = [
     ...(definition.providers ?? []),
     { provide: WEBHOOKS_MODULE_EXTRAS, useValue: extras },
@@ -62,16 +61,12 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
     ],
     // The page goes first: the API's `GET /:id` would otherwise answer `/ui`.
     controllers: [
-      ...(extras.adminUi ? [createWebhooksAdminPageController(adminPath)] : []),
-      createWebhooksAdminController(adminPath, extras.adminGuards),
+      ...(extras.adminUi ? [createWebhooksAdminPageController(extras.adminPath)] : []),
+      createWebhooksAdminController(extras.adminPath, extras.adminGuards),
     ],
     providers,
     exports: [WebhooksService, WebhookPublisher, WEBHOOKS_RESOLVED_OPTIONS],
   };
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<WebhooksModuleOptions>({

@@ -85,12 +85,20 @@ export const DEFAULT_EXTRAS: Required<WebhooksModuleExtras> = {
   processDeliveries: true,
 };
 
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The module-shaping options with their defaults; `adminPath` without leading or trailing slashes. */
+export function resolveWebhooksExtras(given: WebhooksModuleExtras = {}): Required<WebhooksModuleExtras> {
+  const extras = { ...DEFAULT_EXTRAS, ...defined(given) };
+  return { ...extras, adminPath: extras.adminPath.replace(/^\/+|\/+$/g, '') };
+}
+
 export function resolveWebhooksOptions(
   given: WebhooksModuleOptions = {},
   extras: WebhooksModuleExtras = {},
 ): ResolvedWebhooksOptions {
-  const defined = <T extends object>(o: T): Partial<T> =>
-    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
   const resolved: ResolvedWebhooksOptions = {
     requireHttps: true,
     allowPrivateNetworks: false,
@@ -105,12 +113,10 @@ export function resolveWebhooksOptions(
     tls: {},
     allowedHosts: [],
     dnsLookup: systemDnsLookup,
-    ...DEFAULT_EXTRAS,
     ...defined(given),
-    ...defined(extras),
+    ...resolveWebhooksExtras(extras),
     payloadMappers: { ...(given.payloadMappers ?? {}) },
   };
-  resolved.adminPath = resolved.adminPath.replace(/^\/+|\/+$/g, '');
   assertOptions(resolved);
   return resolved;
 }
