@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { WebhookEvent } from '../src/webhooks/index.js';
+import { hostConversation } from './support/chat-fixtures.js';
 import { HttpsReceiver } from './support/https-receiver.js';
 import { eventually, receiverAcceptsHexSignature, receiverAcceptsStandardSignature } from './support/receiver-checks.js';
 import { bootWebhooksHost } from './support/webhooks-host.js';
@@ -7,16 +8,7 @@ import type { WebhooksHost } from './support/webhooks-host.js';
 
 const SECRET = 'my-receiver-secret';
 
-const conversation = {
-  id: 17,
-  visitorName: 'Ada Lovelace',
-  visitorEmail: 'ada@example.com',
-  visitorPhone: null,
-  visitorIp: '198.51.100.4',
-  currentUrl: 'https://shop.example.com/',
-  status: 'open',
-  createdAt: new Date('2025-01-15T10:30:00.000Z'),
-};
+const conversation = hostConversation;
 
 describe('events → signed deliveries on a real HTTPS receiver', () => {
   let host: WebhooksHost;

@@ -2,20 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { conversationMappers } from './conversation.mappers.js';
 import { WebhookEvent } from './webhook-event.js';
 import type { WebhookPayloadMapper } from './webhook-payload.mapper.js';
+import { hostConversation } from '../../../test/support/chat-fixtures.js';
 
 const map = (event: keyof typeof byName, input: unknown) => (byName[event] as WebhookPayloadMapper)(input);
 const byName = conversationMappers as Record<string, WebhookPayloadMapper>;
 
-const conversation = {
-  id: 17,
-  visitorName: 'Ada Lovelace',
-  visitorEmail: 'ada@example.com',
-  visitorPhone: null,
-  visitorIp: '198.51.100.4',
-  currentUrl: 'https://shop.example.com/',
-  status: 'open',
-  createdAt: new Date('2025-01-15T10:30:00.000Z'),
-};
+const conversation = hostConversation;
 const conversationData = {
   conversation_id: 17,
   visitor_name: 'Ada Lovelace',

@@ -2,20 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { messageMappers } from './message.mappers.js';
 import { WebhookEvent } from './webhook-event.js';
 import type { WebhookPayloadMapper } from './webhook-payload.mapper.js';
+import { hostConversation } from '../../../test/support/chat-fixtures.js';
 
 const byName = messageMappers as Record<string, WebhookPayloadMapper>;
 const map = (event: string, input: unknown) => byName[event](input);
 
-const conversation = {
-  id: 17,
-  visitorName: 'Ada Lovelace',
-  visitorEmail: 'ada@example.com',
-  visitorPhone: null,
-  visitorIp: '198.51.100.4',
-  currentUrl: 'https://shop.example.com/',
-  status: 'open',
-  createdAt: new Date('2025-01-15T10:30:00.000Z'),
-};
+const conversation = hostConversation;
 const visitorMessage = { id: 901, content: 'Hello?', isFromAdmin: false, createdAt: '2025-01-15T10:31:00.000Z' };
 const agentMessage = {
   id: 902,
