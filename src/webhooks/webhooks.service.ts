@@ -83,7 +83,7 @@ export class WebhooksService {
   ) {}
 
   async list(): Promise<WebhookView[]> {
-    return (await this.endpoints.list()).map(toWebhookView);
+    return (await this.endpoints.list()).map((e) => toWebhookView(e));
   }
 
   async get(id: string): Promise<WebhookView> {

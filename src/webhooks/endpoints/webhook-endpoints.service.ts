@@ -58,6 +58,7 @@ export class WebhookEndpointsService {
       events: unique(dto.events),
       enabled: dto.enabled ?? true,
       format: dto.format ?? 'json',
+      rateLimit: dto.rateLimit ?? null,
       consecutiveFailures: 0,
     });
     return this.endpoints.save(endpoint);
@@ -72,6 +73,7 @@ export class WebhookEndpointsService {
     if (dto.name !== undefined) endpoint.name = dto.name;
     if (dto.events !== undefined) endpoint.events = unique(dto.events);
     if (dto.format !== undefined) endpoint.format = dto.format;
+    if (dto.rateLimit !== undefined) endpoint.rateLimit = dto.rateLimit;
     if (dto.secret !== undefined) {
       endpoint.secret = this.secrets.seal(dto.secret);
       endpoint.previousSecret = null;
