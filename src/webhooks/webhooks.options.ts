@@ -78,7 +78,9 @@ export interface WebhooksModuleExtras {
   adminPath?: string;
   /** Guards (classes or instances) in front of every admin route. Default none. */
   adminGuards?: Array<Type<CanActivate> | CanActivate>;
-  /** Serve the admin page at `/<adminPath>/ui`. Default `true`. */
+  /** Serve the admin REST API at `/<adminPath>`; false on worker-only nodes. Default `true`. */
+  adminApi?: boolean;
+  /** Serve the admin page at `/<adminPath>/ui` (with the admin API). Default `true`. */
   adminUi?: boolean;
   /** This process runs the delivery worker; `false` on API-only nodes. Default `true`. */
   processDeliveries?: boolean;
@@ -96,6 +98,7 @@ const packageJson = createRequire(import.meta.url)('../../package.json') as { na
 export const DEFAULT_EXTRAS: Required<WebhooksModuleExtras> = {
   adminPath: DEFAULT_ADMIN_PATH,
   adminGuards: [],
+  adminApi: true,
   adminUi: true,
   processDeliveries: true,
 };
