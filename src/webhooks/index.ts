@@ -30,5 +30,6 @@ export { WebhookVerificationError } from './errors/webhook-verification.error.js
 export type { WebhookVerificationFailure } from './errors/webhook-verification.error.js';
 export type { WebhookDnsLookup, WebhookResolvedAddress } from './security/webhook-dns.lookup.js';
 export { WebhookPayloadMappingError } from './errors/webhook-payload-mapping.error.js';
-export { WEBHOOK_DISABLED_EVENT } from './webhooks.constants.js';
+export { WEBHOOK_DISABLED_EVENT, WEBHOOK_PAUSED_EVENT, WEBHOOK_RESUMED_EVENT } from './webhooks.constants.js';
+export type { WebhookPausedEvent, WebhookResumedEvent } from './delivery/webhook-delivery.runner.js';
 export type { WebhooksModuleOptions, WebhooksModuleExtras, WebhookTlsOptions } from './webhooks.options.js';
