@@ -117,8 +117,9 @@ export class WebhooksService {
     return this.view(endpoint);
   }
 
-  remove(id: string): Promise<void> {
-    return this.endpoints.remove(id);
+  async remove(id: string): Promise<void> {
+    await this.endpoints.remove(id);
+    await this.gate.forget(id);
   }
 
   async revealSecret(id: string): Promise<{ secret: string | null }> {

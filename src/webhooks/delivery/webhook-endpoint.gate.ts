@@ -231,6 +231,12 @@ export class WebhookEndpointGate {
     return { change, handed: handed ?? [], inline, at: new Date(now) };
   }
 
+  /** A webhook was deleted: its slots, line, pace and breaker go too. Best effort: Redis may be down. */
+  async forget(webhookId: string): Promise<void> {
+    const k = this.keys(webhookId);
+    await withinMs(this.redis.del(k.state, k.slots, k.res, k.done, k.line, k.parked), 500).catch(() => undefined);
+  }
+
   /** When each paused webhook's next probe may go; absent while not paused. Empty when Redis does not answer. */
   async pausedUntil(webhookIds: string[]): Promise<Map<string, Date>> {
     const out = new Map<string, Date>();
