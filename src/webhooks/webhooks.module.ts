@@ -19,6 +19,8 @@ import { WebhookEventListener } from './events/webhook-event.listener.js';
 import { WebhookPayloadFactory } from './events/webhook-payload.factory.js';
 import { WebhookSecretBox } from './security/webhook-secret.box.js';
 import { WebhookUrlPolicy } from './security/webhook-url.policy.js';
+import { WebhookBreakerState } from './stats/webhook-breaker.state.js';
+import { WebhookStats } from './stats/webhook.stats.js';
 import { WEBHOOKS_MODULE_OPTIONS, WEBHOOKS_QUEUE, WEBHOOKS_RESOLVED_OPTIONS } from './webhooks.constants.js';
 import { webhookEntities } from './webhooks.entities.js';
 import { DEFAULT_EXTRAS, resolveWebhooksExtras, resolveWebhooksOptions } from './webhooks.options.js';
@@ -48,6 +50,8 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
     WebhookDeliveryRunner,
     WebhookPublisher,
     WebhookEventListener,
+    WebhookBreakerState,
+    WebhookStats,
     WebhooksService,
   ];
   if (extras.processDeliveries) providers.push(WebhookDeliveryWorker, WebhookDeliveryReconciler, WebhookDeliveryPruner);

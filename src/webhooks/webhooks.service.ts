@@ -16,6 +16,8 @@ import type { WebhookEventName } from './events/webhook-event.js';
 import { formatPayload } from './events/webhook-format.js';
 import { WebhookPayloadFactory } from './events/webhook-payload.factory.js';
 import type { WebhookCatalogEntry } from './events/webhook-payload.factory.js';
+import { WebhookStats } from './stats/webhook.stats.js';
+import type { WebhookHealthStats, WebhooksOverviewStats } from './stats/webhook-stats.types.js';
 
 export interface WebhookTestResult {
   deliveryId: string;
@@ -80,6 +82,7 @@ export class WebhooksService {
     private readonly runner: WebhookDeliveryRunner,
     private readonly queue: WebhookDeliveryQueue,
     private readonly payloads: WebhookPayloadFactory,
+    private readonly statistics: WebhookStats,
   ) {}
 
   async list(): Promise<WebhookView[]> {
@@ -116,6 +119,17 @@ export class WebhooksService {
   /** A new generated `whsec_` secret; the old one keeps signing beside it for 24 h. */
   async rotateSecret(id: string): Promise<{ secret: string }> {
     return { secret: await this.endpoints.rotateSecret(id) };
+  }
+
+  /** The whole module at a glance: waiting, retrying, failed in the last 24 h, how late, paused and disabled webhooks. */
+  stats(): Promise<WebhooksOverviewStats> {
+    return this.statistics.overview();
+  }
+
+  /** One webhook's health over the last `hours` clock hours (1 to 720). */
+  async webhookStats(id: string, hours = 24): Promise<WebhookHealthStats> {
+    await this.endpoints.get(id);
+    return this.statistics.health(id, hours);
   }
 
   catalog(): WebhookCatalogEntry[] {

@@ -17,6 +17,7 @@ import { CreateWebhookDto } from '../endpoints/dto/create-webhook.dto.js';
 import { ListDeliveriesQuery } from '../endpoints/dto/list-deliveries.query.js';
 import { TestWebhookDto } from '../endpoints/dto/test-webhook.dto.js';
 import { UpdateWebhookDto } from '../endpoints/dto/update-webhook.dto.js';
+import { WebhookStatsQuery } from '../endpoints/dto/webhook-stats.query.js';
 import { WebhooksService } from '../webhooks.service.js';
 import { WebhookIdPipe } from './webhook-id.pipe.js';
 import { WebhooksValidationPipe } from './webhooks-validation.pipe.js';
@@ -45,9 +46,20 @@ export class WebhooksAdminController {
     return this.webhooks.catalog();
   }
 
+  // Declared before `GET /:id`, which would otherwise take `stats` for an id.
+  @Get('stats')
+  stats() {
+    return this.webhooks.stats();
+  }
+
   @Get(':id')
   get(@Param('id', webhookIdPipe) id: string) {
     return this.webhooks.get(id);
+  }
+
+  @Get(':id/stats')
+  webhookStats(@Param('id', webhookIdPipe) id: string, @Query() query: WebhookStatsQuery) {
+    return this.webhooks.webhookStats(id, query.hours ?? 24);
   }
 
   @Patch(':id')

@@ -10,6 +10,8 @@ export const WEBHOOK_DELIVERY_STATUSES: readonly WebhookDeliveryStatus[] = ['pen
 @Index('IDX_webhook_deliveries_webhook_created', ['webhookId', 'createdAt'])
 @Index('IDX_webhook_deliveries_due', ['status', 'nextAttemptAt'])
 @Index('IDX_webhook_deliveries_created', ['createdAt'])
+@Index('IDX_webhook_deliveries_status_created', ['status', 'isTest', 'createdAt'])
+@Index('IDX_webhook_deliveries_webhook_stats', ['webhookId', 'isTest', 'createdAt', 'status', 'durationMs'])
 export class WebhookDelivery {
   /** Sent as `X-Webhook-Id` and `webhook-id`; receivers de-duplicate on it. */
   @PrimaryColumn({ type: 'varchar', length: 36 })
