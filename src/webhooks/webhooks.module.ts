@@ -9,6 +9,7 @@ import { WebhookAfterCommit } from './delivery/webhook-after-commit.js';
 import { WEBHOOKS_QUEUE_SETTINGS, WebhookDeliveryQueue } from './delivery/webhook-delivery.queue.js';
 import { WebhookDeliveryPruner } from './delivery/webhook-delivery.pruner.js';
 import { WebhookDeliveryReconciler } from './delivery/webhook-delivery.reconciler.js';
+import { WebhookDeliveryReplay } from './delivery/webhook-delivery.replay.js';
 import { WebhookDeliveryRunner } from './delivery/webhook-delivery.runner.js';
 import { WebhookDeliveryStore } from './delivery/webhook-delivery.store.js';
 import { WebhookDeliveryWorker } from './delivery/webhook-delivery.worker.js';
@@ -48,6 +49,7 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
     WebhookAfterCommit,
     WebhookHttpSender,
     WebhookDeliveryRunner,
+    WebhookDeliveryReplay,
     WebhookPublisher,
     WebhookEventListener,
     WebhookBreakerState,

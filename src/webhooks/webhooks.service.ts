@@ -1,12 +1,14 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { WebhooksValidationPipe } from './admin/webhooks-validation.pipe.js';
 import { WebhookDeliveryQueue } from './delivery/webhook-delivery.queue.js';
 import { WebhookDeliveryRunner, notSentWhileDisabled } from './delivery/webhook-delivery.runner.js';
+import { WebhookDeliveryReplay } from './delivery/webhook-delivery.replay.js';
 import { WebhookDeliveryStore } from './delivery/webhook-delivery.store.js';
 import type { WebhookDeliveryQuery } from './delivery/webhook-delivery.store.js';
 import type { WebhookDelivery } from './delivery/webhook-delivery.entity.js';
 import { CreateWebhookDto } from './endpoints/dto/create-webhook.dto.js';
+import { ReplayDeliveriesDto } from './endpoints/dto/replay-deliveries.dto.js';
 import { UpdateWebhookDto } from './endpoints/dto/update-webhook.dto.js';
 import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service.js';
 import { toWebhookView } from './endpoints/webhook.view.js';
@@ -83,6 +85,7 @@ export class WebhooksService {
     private readonly queue: WebhookDeliveryQueue,
     private readonly payloads: WebhookPayloadFactory,
     private readonly statistics: WebhookStats,
+    private readonly replays: WebhookDeliveryReplay,
   ) {}
 
   async list(): Promise<WebhookView[]> {
@@ -214,5 +217,21 @@ export class WebhooksService {
     await this.store.requeue(deliveryId);
     await this.queue.enqueueNow({ deliveryId, attempt: found.delivery.attempts + 1 });
     return { deliveryId, status: 'pending' };
+  }
+
+  /**
+   * Sends again every delivery of the webhook created from `since` (inclusive) to
+   * `until` (exclusive, default now) that has `status` and `event` when given:
+   * oldest first, at most 10,000 a call, each as `redeliver` would. Test
+   * deliveries are left out. Resolves to how many go again.
+   */
+  async replay(id: string, input: ReplayDeliveriesDto): Promise<{ count: number }> {
+    const dto = await validated(input, ReplayDeliveriesDto);
+    const since = new Date(dto.since);
+    const until = dto.until ? new Date(dto.until) : new Date();
+    if (until.getTime() < since.getTime()) throw new BadRequestException(['until must not be before since']);
+    await this.endpoints.get(id);
+    const count = await this.replays.replay(id, { since, until, status: dto.status, event: dto.event });
+    return { count };
   }
 }
