@@ -7,6 +7,8 @@ import { ContactsService } from './contacts.service.js';
 import { ConversationsController } from './conversations.controller.js';
 import { ConversationsService } from './conversations.service.js';
 import { HealthController } from './health.controller.js';
+import { MetricsController } from './metrics.controller.js';
+import { WebhookNoticesListener } from './webhook-notices.listener.js';
 
 /** The demo host's own little live-chat domain. */
 @Module({
@@ -15,7 +17,7 @@ import { HealthController } from './health.controller.js';
     // The health check pings the Redis of the webhooks module's queue.
     BullModule.registerQueue({ name: 'webhooks' }),
   ],
-  controllers: [ConversationsController, ContactsController, OfflineMessagesController, HealthController],
-  providers: [ConversationsService, ContactsService],
+  controllers: [ConversationsController, ContactsController, OfflineMessagesController, HealthController, MetricsController],
+  providers: [ConversationsService, ContactsService, WebhookNoticesListener],
 })
 export class ChatModule {}

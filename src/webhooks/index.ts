@@ -31,5 +31,6 @@ export { WebhookVerificationError } from './errors/webhook-verification.error.js
 export type { WebhookVerificationFailure } from './errors/webhook-verification.error.js';
 export type { WebhookDnsLookup, WebhookResolvedAddress } from './security/webhook-dns.lookup.js';
 export { WebhookPayloadMappingError } from './errors/webhook-payload-mapping.error.js';
-export { WEBHOOK_DISABLED_EVENT } from './webhooks.constants.js';
+export { WEBHOOK_DISABLED_EVENT, WEBHOOK_DELIVERED_EVENT, WEBHOOK_FAILED_EVENT } from './webhooks.constants.js';
+export type { WebhookDeliveredEvent, WebhookFailedEvent } from './telemetry/webhook-telemetry.types.js';
 export type { WebhooksModuleOptions, WebhooksModuleExtras, WebhookTlsOptions } from './webhooks.options.js';

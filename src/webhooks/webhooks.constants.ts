@@ -9,3 +9,7 @@ export const WEBHOOKS_DELIVER_JOB = 'deliver';
 /** Nest event the module emits when it disables an endpoint. */
 export const WEBHOOK_DISABLED_EVENT = 'webhook.disabled';
 export const DEFAULT_ADMIN_PATH = 'admin/live-chat/webhooks';
+/** Nest event the module emits when a delivery succeeded. */
+export const WEBHOOK_DELIVERED_EVENT = 'webhook.delivered';
+/** Nest event the module emits when a delivery failed its last retry. */
+export const WEBHOOK_FAILED_EVENT = 'webhook.failed';

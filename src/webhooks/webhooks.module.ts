@@ -22,6 +22,7 @@ import { WebhookSecretBox } from './security/webhook-secret.box.js';
 import { WebhookUrlPolicy } from './security/webhook-url.policy.js';
 import { WebhookBreakerState } from './stats/webhook-breaker.state.js';
 import { WebhookStats } from './stats/webhook.stats.js';
+import { WebhookTelemetry } from './telemetry/webhook.telemetry.js';
 import { WEBHOOKS_MODULE_OPTIONS, WEBHOOKS_QUEUE, WEBHOOKS_RESOLVED_OPTIONS } from './webhooks.constants.js';
 import { webhookEntities } from './webhooks.entities.js';
 import { DEFAULT_EXTRAS, resolveWebhooksExtras, resolveWebhooksOptions } from './webhooks.options.js';
@@ -54,6 +55,7 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
     WebhookEventListener,
     WebhookBreakerState,
     WebhookStats,
+    WebhookTelemetry,
     WebhooksService,
   ];
   if (extras.processDeliveries) providers.push(WebhookDeliveryWorker, WebhookDeliveryReconciler, WebhookDeliveryPruner);

@@ -65,6 +65,10 @@ export class WebhookDelivery {
   @Column({ type: Date, precision: 3, nullable: true })
   lockedUntil?: Date | null;
 
+  /** The W3C `traceparent` of the publish that made it, so its attempts join that trace; null when not traced. */
+  @Column({ type: 'varchar', length: 55, nullable: true })
+  traceparent?: string | null;
+
   @Column({ type: Date, precision: 3 })
   createdAt: Date;
 

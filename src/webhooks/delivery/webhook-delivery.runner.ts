@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WebhookEndpoint } from '../endpoints/webhook-endpoint.entity.js';
 import { WebhookEndpointsService } from '../endpoints/webhook-endpoints.service.js';
+import { WebhookTelemetry } from '../telemetry/webhook.telemetry.js';
 import { WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
 import { WebhookDeliveryQueue } from './webhook-delivery.queue.js';
@@ -47,6 +48,7 @@ export class WebhookDeliveryRunner {
     private readonly endpoints: WebhookEndpointsService,
     private readonly sender: WebhookHttpSender,
     private readonly queue: WebhookDeliveryQueue,
+    private readonly telemetry: WebhookTelemetry,
     @Inject(WEBHOOKS_RESOLVED_OPTIONS) private readonly options: ResolvedWebhooksOptions,
   ) {}
 
@@ -86,12 +88,18 @@ export class WebhookDeliveryRunner {
       previousSecret,
       now: at,
     });
+    const traced = this.telemetry.startAttempt({
+      webhook: endpoint, deliveryId, event: delivery.event, attempt: thisAttempt, isTest: delivery.isTest, traceparent: delivery.traceparent,
+    });
+    Object.assign(headers, traced.headers);
     const result = await this.sender.send({ url: endpoint.url, headers, body });
     const decision = decideAttempt(result, {
       attempt: thisAttempt,
       isTest: delivery.isTest,
       retryDelaysMs: this.options.retryDelaysMs,
     });
+    const error = decision.status === 'success' ? null : decision.error;
+    traced.end({ statusCode: result.statusCode, durationMs: result.durationMs, success: decision.status === 'success', error });
     const nextAttemptAt = decision.status === 'retrying' ? new Date(Date.now() + decision.delayMs) : null;
 
     const recorded = await this.store.recordAttempt(deliveryId, {
@@ -100,7 +108,7 @@ export class WebhookDeliveryRunner {
       success: decision.status === 'success',
       statusCode: result.statusCode,
       durationMs: result.durationMs,
-      error: decision.status === 'success' ? null : decision.error,
+      error,
       responseBody: result.responseBody,
       requestHeaders: headers,
       status: decision.status,
@@ -109,6 +117,12 @@ export class WebhookDeliveryRunner {
     // Deleted with its webhook while the attempt ran: nothing is left to retry or count.
     if (!recorded) return { deliveryId, attempt: thisAttempt, result, decision };
 
+    if (decision.status !== 'retrying') {
+      this.telemetry.deliveryEnded({
+        webhook: endpoint, deliveryId, event: delivery.event, attempts: thisAttempt, status: decision.status,
+        statusCode: result.statusCode, durationMs: result.durationMs, error, isTest: delivery.isTest,
+      });
+    }
     if (decision.status === 'retrying') {
       await this.queue.enqueue([{ deliveryId, attempt: thisAttempt + 1, delayMs: decision.delayMs }]);
     } else if (!delivery.isTest) {

@@ -9,7 +9,7 @@ import type { WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 
 export type NewWebhookDelivery = Pick<
   WebhookDelivery,
-  'id' | 'webhookId' | 'event' | 'payload' | 'status' | 'attempts' | 'isTest' | 'nextAttemptAt' | 'createdAt' | 'updatedAt'
+  'id' | 'webhookId' | 'event' | 'payload' | 'status' | 'attempts' | 'isTest' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'traceparent'
 >;
 
 export interface WebhookAttemptRecord {
