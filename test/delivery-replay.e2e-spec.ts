@@ -130,7 +130,8 @@ describe('a replay of more than 10,000 deliveries', () => {
     const jobs = await host.app.get(WebhookDeliveryQueue).queue.getJobCounts();
     expect(jobs.waiting).toBe(10_000);
     const job = await host.app.get(WebhookDeliveryQueue).queue.getJob(`${ids[0]}:7`);
-    expect(job?.data).toEqual({ deliveryId: ids[0], attempt: 7 });
+    expect(job?.data).toMatchObject({ deliveryId: ids[0], attempt: 7, webhookId, event: 'conversation.started', isTest: false });
+    expect(JSON.parse(job!.data.body!)).toMatchObject({ event: 'conversation.started' });
 
     const second = await host.http.post(`${host.admin}/${webhookId}/deliveries/replay`).send({ since, status: 'failed' }).expect(202);
     expect(second.body).toEqual({ count: 5 });

@@ -13,6 +13,9 @@ import { WebhookDeliveryReplay } from './delivery/webhook-delivery.replay.js';
 import { WebhookDeliveryRunner } from './delivery/webhook-delivery.runner.js';
 import { WebhookDeliveryStore } from './delivery/webhook-delivery.store.js';
 import { WebhookDeliveryWorker } from './delivery/webhook-delivery.worker.js';
+import { WebhookDeliveryWriter } from './delivery/webhook-delivery.writer.js';
+import { WebhookEndpointGate } from './delivery/webhook-endpoint.gate.js';
+import { WebhookEndpointCache } from './endpoints/webhook-endpoint.cache.js';
 import { WebhookHttpSender } from './delivery/webhook-http.sender.js';
 import { WebhookPublisher } from './delivery/webhook.publisher.js';
 import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service.js';
@@ -44,8 +47,11 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
     WebhookUrlPolicy,
     WebhookSecretBox,
     WebhookPayloadFactory,
+    WebhookEndpointCache,
     WebhookEndpointsService,
     WebhookDeliveryStore,
+    WebhookDeliveryWriter,
+    WebhookEndpointGate,
     WebhookDeliveryQueue,
     WebhookAfterCommit,
     WebhookHttpSender,
@@ -68,10 +74,12 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
       HttpModule,
     ],
     // The page goes first: the API's `GET /:id` would otherwise answer `/ui`.
-    controllers: [
-      ...(extras.adminUi ? [createWebhooksAdminPageController(extras.adminPath)] : []),
-      createWebhooksAdminController(extras.adminPath, extras.adminGuards),
-    ],
+    controllers: extras.adminApi
+      ? [
+          ...(extras.adminUi ? [createWebhooksAdminPageController(extras.adminPath)] : []),
+          createWebhooksAdminController(extras.adminPath, extras.adminGuards),
+        ]
+      : [],
     providers,
     exports: [WebhooksService, WebhookPublisher, WEBHOOKS_RESOLVED_OPTIONS],
   };

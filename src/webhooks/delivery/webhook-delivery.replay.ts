@@ -43,7 +43,17 @@ export class WebhookDeliveryReplay {
       const now = new Date();
       // A lease stays, as in `redeliver`: an attempt in flight finishes first.
       await this.deliveries.update({ id: In(batch.map((d) => d.id)) }, { status: 'pending', nextAttemptAt: now, updatedAt: now });
-      const jobs = batch.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1 }));
+      // As `redeliver` queues one: everything the attempt needs, its schedule starting now.
+      const jobs = batch.map((d) => ({
+        deliveryId: d.id,
+        attempt: d.attempts + 1,
+        webhookId,
+        event: d.event,
+        body: JSON.stringify(d.payload),
+        isTest: false,
+        since: now.getTime(),
+        ...(d.traceparent ? { traceparent: d.traceparent } : {}),
+      }));
       await this.queue.enqueue(jobs.filter((_, i) => batch[i].status !== 'retrying'));
       // A delivery waiting for a retry has a delayed job for that attempt: bring it forward.
       const delayed = jobs.filter((_, i) => batch[i].status === 'retrying');
@@ -63,10 +73,10 @@ export class WebhookDeliveryReplay {
     filter: WebhookReplayFilter,
     limit: number,
     after?: { createdAt: Date; id: string },
-  ): Promise<Array<Pick<WebhookDelivery, 'id' | 'attempts' | 'status' | 'createdAt'>>> {
+  ): Promise<Array<Pick<WebhookDelivery, 'id' | 'attempts' | 'status' | 'createdAt' | 'event' | 'payload' | 'traceparent'>>> {
     const qb = this.deliveries
       .createQueryBuilder('d')
-      .select(['d.id', 'd.attempts', 'd.status', 'd.createdAt'])
+      .select(['d.id', 'd.attempts', 'd.status', 'd.createdAt', 'd.event', 'd.payload', 'd.traceparent'])
       .where('d.webhookId = :webhookId', { webhookId })
       .andWhere('d.isTest = :isTest', { isTest: false })
       .andWhere('d.createdAt >= :since', { since: filter.since })

@@ -2,8 +2,8 @@ import { TableColumn } from 'typeorm';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Where a delivery keeps the trace context of the publish that made it, so its attempts join that trace. */
-export class AddDeliveryTraceparent1737400000000 implements MigrationInterface {
-  name = 'AddDeliveryTraceparent1737400000000';
+export class AddDeliveryTraceparent1738200000000 implements MigrationInterface {
+  name = 'AddDeliveryTraceparent1738200000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.addColumn('webhook_deliveries', new TableColumn({ name: 'traceparent', type: 'varchar', length: '55', isNullable: true }));

@@ -7,8 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * failed deliveries of the last 24 h, and one webhook's window, which the second
  * index covers (status and duration are read from the index alone).
  */
-export class AddWebhookStatsIndexes1737300000000 implements MigrationInterface {
-  name = 'AddWebhookStatsIndexes1737300000000';
+export class AddWebhookStatsIndexes1738100000000 implements MigrationInterface {
+  name = 'AddWebhookStatsIndexes1738100000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createIndex(
