@@ -124,13 +124,27 @@ describe('the admin page in a browser', () => {
 
   it('turns the webhook off and on again', async () => {
     await page.getByRole('button', { name: 'Disable' }).click();
-    await waitText('#wh-state', 'Disabled: Disabled by an admin');
-    await waitText('#webhooks li', 'Disabled: Disabled by an admin');
+    await waitText('#wh-state', 'Disabled by an admin');
+    await waitText('#webhooks li', 'Disabled by an admin');
     expect((await host.http.get(host.admin)).body[0].enabled).toBe(false);
     await screenshot(page, '07-disabled');
     await page.getByRole('button', { name: 'Enable' }).click();
     await waitText('#wh-state', 'Enabled');
     expect((await host.http.get(host.admin)).body[0].enabled).toBe(true);
+  });
+
+  it("edits the webhook's rate limit", async () => {
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await page.getByLabel('Rate limit (requests per second)').fill('2.5');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await waitText('#message', 'Saved CRM.');
+    await waitText('#wh-events', 'at most 2.5 requests/s');
+    expect((await host.http.get(host.admin)).body[0]).toMatchObject({ rateLimit: 2.5, events: ['conversation.started', 'contact.created'] });
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await page.getByLabel('Rate limit (requests per second)').fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await waitText('#message', 'Saved CRM.');
+    await eventually(async () => ((await host.http.get(host.admin)).body[0].rateLimit === null ? true : undefined), 5_000, 'no rate limit');
   });
 
   it('reveals and rotates the secret', async () => {

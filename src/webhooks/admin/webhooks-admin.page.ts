@@ -113,7 +113,7 @@ const SCRIPT = `
 
   function paused(w) { return w.pausedUntil && new Date(w.pausedUntil).getTime() > Date.now(); }
   function stateOf(w) {
-    if (!w.enabled) return { text: 'Disabled' + (w.disabledReason ? ': ' + w.disabledReason : ''), cls: 'bad' };
+    if (!w.enabled) return { text: !w.disabledReason ? 'Disabled' : /^disabled\b/i.test(w.disabledReason) ? w.disabledReason : 'Disabled: ' + w.disabledReason, cls: 'bad' };
     if (paused(w)) return { text: 'Paused until ' + new Date(w.pausedUntil).toLocaleTimeString(), cls: 'warn' };
     return { text: 'Enabled', cls: 'ok' };
   }
