@@ -101,6 +101,11 @@ describe('the admin page in a browser', () => {
     for (let id = 1; id <= 2; id++) await host.publisher.publish(WebhookEvent.ConversationStarted, { id, visitorName: 'Ada', status: 'open', createdAt: new Date() });
     await receiver.waitFor(3);
     await eventually(async () => ((await host.http.get(`${host.admin}/${(await host.http.get(host.admin)).body[0].id}/deliveries?status=failed`)).body.items.length === 2 ? true : undefined));
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await waitText('#message', 'Up to date.');
+    await waitText('#overview div', 'Failed in 24 h2');
+    await page.locator('#chart rect[fill="#d4483d"]').first().waitFor();
+    await waitText('#webhooks li', '0% delivered');
     await page.getByLabel('Status', { exact: true }).selectOption('failed');
     await waitText('#log-status', '2 deliveries shown');
     expect(await text('#deliveries')).toContain('HTTP 503');
