@@ -3,7 +3,7 @@ import { bootWebhooksHost } from '../support/webhooks-host.js';
 import type { WebhooksHost } from '../support/webhooks-host.js';
 
 /**
- * `npm run bench -- stats`: the stats routes on a delivery log of 1,000,000 rows
+ * `npm run bench:stats`: the stats routes on a delivery log of 1,000,000 rows
  * (BENCH_STATS_ROWS) spread over 30 days and 10 webhooks, one of which has half
  * of them. Prints the median of 5 calls of each route and the index MariaDB's
  * EXPLAIN names for its queries. Figures are printed, never asserted.
