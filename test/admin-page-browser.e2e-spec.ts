@@ -19,8 +19,8 @@ describe('the admin page in a browser', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    receiver = await HttpsReceiver.start((_req, res) => {
-      if (down) res.writeHead(503, { 'content-type': 'text/plain' }).end('receiver is down');
+    receiver = await HttpsReceiver.start((req, res) => {
+      if (down || req.path === '/always-down') res.writeHead(503, { 'content-type': 'text/plain' }).end('receiver is down');
       else res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true,"by":"crm"}');
     });
     // No retries: a delivery made while the receiver is down fails at once.
@@ -182,6 +182,18 @@ describe('the admin page in a browser', () => {
     await waitText('#test-result', 'Test delivered');
   });
 
+  it('shows a webhook the breaker paused, with the time of its next probe', async () => {
+    const ops = await host.http.post(host.admin).send({ name: 'Ops', url: receiver.url('/always-down'), events: ['tag.added'] }).expect(201);
+    // breakerThreshold (5) transient failures in a row pause it.
+    for (let i = 0; i < 5; i++) await host.publisher.publish(WebhookEvent.TagAdded, { conversation: { id: i, visitorName: 'Ada', status: 'open', createdAt: new Date() }, tag: 'vip' });
+    await receiver.waitFor(5, { path: '/always-down' });
+    await eventually(async () => ((await host.http.get(`${host.admin}/${ops.body.id}`)).body.pausedUntil ? true : undefined), 10_000, 'Ops paused');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await waitText('#webhooks li', 'Paused until');
+    await waitText('#overview div', 'Paused webhooks1');
+    await screenshot(page, '09-paused', '#webhooks');
+  });
+
   it('fits a 360 px screen with no horizontal scroll', async () => {
     await page.setViewportSize({ width: 360, height: 800 });
     await page.reload();
@@ -195,9 +207,9 @@ describe('the admin page in a browser', () => {
     expect(innerWidth).toBe(360);
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
     await screenshot(page, '08-360px');
-    await screenshot(page, '09-360px-webhook', '#webhook > .toolbar');
-    await screenshot(page, '10-360px-log', 'table.log');
-    await screenshot(page, '11-360px-detail', '#detail');
+    await screenshot(page, '10-360px-webhook', '#webhook > .toolbar');
+    await screenshot(page, '11-360px-log', 'table.log');
+    await screenshot(page, '12-360px-detail', '#detail');
   });
 
   it('ran with no script error or CSP violation', () => {

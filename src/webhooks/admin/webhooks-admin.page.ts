@@ -115,6 +115,7 @@ const SCRIPT = `
   function stateOf(w) {
     if (!w.enabled) return { text: !w.disabledReason ? 'Disabled' : /^disabled\b/i.test(w.disabledReason) ? w.disabledReason : 'Disabled: ' + w.disabledReason, cls: 'bad' };
     if (paused(w)) return { text: 'Paused until ' + new Date(w.pausedUntil).toLocaleTimeString(), cls: 'warn' };
+    if (w.pausedUntil) return { text: 'Paused: a probe delivery is due', cls: 'warn' };
     return { text: 'Enabled', cls: 'ok' };
   }
 
