@@ -91,6 +91,10 @@ describe('the admin page in a browser', () => {
     expect(JSON.parse(await text('#detail-payload'))).toMatchObject({ event: 'conversation.started' });
     expect(await text('#detail-payload')).toContain('\n  "event"'); // pretty-printed
     expect(await text('#detail-response')).toBe('{"received":true,"by":"crm"}');
+    // The API keeps a JSON answer as the string it was, as the contract says.
+    const id = (await host.http.get(host.admin)).body[0].id;
+    const deliveryId = header(receiver.requests[0], 'x-webhook-id');
+    expect((await host.http.get(`${host.admin}/${id}/deliveries/${deliveryId}`)).body.responseBody).toBe('{"received":true,"by":"crm"}');
     await screenshot(page, '04-delivery-detail');
     await page.keyboard.press('Escape');
     expect(await page.locator('#detail').isHidden()).toBe(true);
