@@ -48,13 +48,7 @@ export class WebhookStats {
 
   async overview(now = new Date()): Promise<WebhooksOverviewStats> {
     const [waiting, oldestDue, failedLast24h, disabledWebhooks, paused] = await Promise.all([
-      this.deliveries
-        .createQueryBuilder('d')
-        .select('d.status', 'status')
-        .addSelect('COUNT(*)', 'n')
-        .where('d.status IN (:...waiting)', { waiting: ['pending', 'retrying'] })
-        .groupBy('d.status')
-        .getRawMany<{ status: WebhookDeliveryStatus; n: string | number }>(),
+      this.waiting(),
       this.oldestDueAt(now),
       this.deliveries
         .createQueryBuilder('d')
@@ -65,15 +59,26 @@ export class WebhookStats {
       this.endpoints.count({ where: { enabled: false } }),
       this.breaker.pausedWebhookIds(),
     ]);
-    const count = (status: WebhookDeliveryStatus) => Number(waiting.find((w) => w.status === status)?.n ?? 0);
     return {
-      pending: count('pending'),
-      retrying: count('retrying'),
+      ...waiting,
       failedLast24h,
       oldestDueAgeMs: oldestDue ? Math.max(0, now.getTime() - oldestDue.getTime()) : 0,
       pausedWebhooks: paused.length,
       disabledWebhooks,
     };
+  }
+
+  /** Deliveries waiting for their first attempt, and for a retry. */
+  async waiting(): Promise<{ pending: number; retrying: number }> {
+    const rows = await this.deliveries
+      .createQueryBuilder('d')
+      .select('d.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .where('d.status IN (:...waiting)', { waiting: ['pending', 'retrying'] })
+      .groupBy('d.status')
+      .getRawMany<{ status: WebhookDeliveryStatus; n: string | number }>();
+    const count = (status: WebhookDeliveryStatus) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+    return { pending: count('pending'), retrying: count('retrying') };
   }
 
   /** Webhooks by state, for the `webhook_endpoints{state}` gauge. */

@@ -48,8 +48,8 @@ export class WebhookTelemetry implements OnModuleInit, OnModuleDestroy {
   ) {
     this.gauges = {
       waiting: async () => {
-        const o = await stats.overview();
-        return o.pending + o.retrying;
+        const w = await stats.waiting();
+        return w.pending + w.retrying;
       },
       oldestDueSeconds: async () => {
         const now = new Date();
