@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { LoggerService } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { WEBHOOK_DELIVERED_EVENT, WEBHOOK_FAILED_EVENT } from '../src/webhooks/index.js';
 import type { WebhookDeliveredEvent, WebhookFailedEvent } from '../src/webhooks/index.js';
 import { bootDemoHost } from './support/demo-host.js';
+import { insertDeliveryRows } from './support/delivery-rows.js';
 import type { DemoHost } from './support/demo-host.js';
 import { header } from './support/delivery-support.js';
 import { HttpsReceiver } from './support/https-receiver.js';
@@ -47,7 +50,7 @@ describe('metrics at the demo\'s GET /metrics and the host events, after real de
       else res.writeHead(204).end();
     });
     demo = await bootDemoHost(
-      { webhooks: { allowPrivateNetworks: true, tls: { ca: selfSignedCertificate().cert }, retryDelaysMs: [50], autoDisableAfter: 1 } },
+      { webhooks: { allowPrivateNetworks: true, tls: { ca: selfSignedCertificate().cert }, retryDelaysMs: [50], autoDisableAfter: 2 } },
       { logger },
     );
     const events = demo.app.get(EventEmitter2);
@@ -74,7 +77,8 @@ describe('metrics at the demo\'s GET /metrics and the host events, after real de
     await demo.http.post('/conversations').send({ visitorName: 'Grace' }).expect(201);
     // Two deliveries to /ok; two to /down, each tried twice (one retry).
     await receiver.waitFor(6);
-    await eventually(() => (failed.length === 2 && delivered.length === 2 ? true : undefined), 10_000, 'two delivered and two failed events');
+    const turnedOff = () => logger.lines.some((l) => l.includes('was turned off'));
+    await eventually(() => (failed.length === 2 && delivered.length === 2 && turnedOff() ? true : undefined), 10_000, 'two delivered and two failed events, and Ops off');
 
     const res = await demo.http.get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
@@ -89,7 +93,7 @@ describe('metrics at the demo\'s GET /metrics and the host events, after real de
     expect(delta('webhook_attempt_duration_seconds_bucket', { le: '+Inf' })).toBe(6);
     expect(sample(after, 'webhook_deliveries_waiting')).toBe(0);
     expect(sample(after, 'webhook_oldest_due_seconds')).toBe(0);
-    // Failing twice in a row with autoDisableAfter 1 turned Ops off.
+    // Two deliveries in a row that failed their last retry (autoDisableAfter 2) turned Ops off.
     expect(sample(after, 'webhook_endpoints', { state: 'enabled' })).toBe(1);
     expect(sample(after, 'webhook_endpoints', { state: 'disabled' })).toBe(1);
     expect(sample(after, 'webhook_endpoints', { state: 'paused' })).toBe(0);
@@ -113,6 +117,21 @@ describe('metrics at the demo\'s GET /metrics and the host events, after real de
     expect(new Set(failed.map((f) => f.deliveryId)).size).toBe(2);
     const okIds = receiver.received('/ok').map((r) => header(r, 'x-webhook-id'));
     expect(delivered.map((d) => d.deliveryId).sort()).toEqual(okIds.sort());
+  });
+
+  it('reads the waiting deliveries and the most overdue one from the database on each scrape', async () => {
+    const dataSource = demo.app.get<DataSource>(getDataSourceToken());
+    const [{ id: webhookId }] = (await demo.http.get('/admin/live-chat/webhooks').expect(200)).body;
+    // Due 90 s ago and held by a worker (so none sends it meanwhile): a late delivery.
+    const [id] = await insertDeliveryRows(dataSource, [
+      { webhookId, status: 'retrying', createdAt: new Date(Date.now() - 120_000), nextAttemptAt: new Date(Date.now() - 90_000) },
+    ]);
+    await dataSource.createQueryBuilder().update('webhook_deliveries').set({ lockedUntil: new Date(Date.now() + 60_000) }).where('id = :id', { id }).execute();
+    const text = (await demo.http.get('/metrics').expect(200)).text;
+    expect(sample(text, 'webhook_deliveries_waiting')).toBe(1);
+    expect(sample(text, 'webhook_oldest_due_seconds')).toBeGreaterThanOrEqual(90);
+    expect(sample(text, 'webhook_oldest_due_seconds')).toBeLessThan(150);
+    await dataSource.createQueryBuilder().delete().from('webhook_deliveries').where('id = :id', { id }).execute();
   });
 
   it("logs what a site owner needs to know, without the URL's secret path", async () => {
