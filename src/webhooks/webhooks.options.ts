@@ -95,6 +95,9 @@ export type ResolvedWebhooksOptions = Required<Omit<WebhooksModuleOptions, 'secr
 
 const packageJson = createRequire(import.meta.url)('../../package.json') as { name: string; version: string };
 
+/** This package's name and version (the User-Agent's, the tracer's). */
+export const WEBHOOKS_PACKAGE: { name: string; version: string } = { name: packageJson.name, version: packageJson.version };
+
 export const DEFAULT_EXTRAS: Required<WebhooksModuleExtras> = {
   adminPath: DEFAULT_ADMIN_PATH,
   adminGuards: [],

@@ -21,6 +21,8 @@ export interface WebhookDeliveryJob {
   isTest?: boolean;
   /** When the delivery's schedule began (ms): a delivery held back by a paused webhook ends once it has all passed. */
   since?: number;
+  /** The W3C `traceparent` of the publish that made the delivery: its attempts join that trace. */
+  traceparent?: string;
 }
 
 export interface ScheduledWebhookDeliveryJob extends WebhookDeliveryJob {

@@ -3,6 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { WebhookEndpoint } from '../endpoints/webhook-endpoint.entity.js';
 import { WebhookEndpointCache } from '../endpoints/webhook-endpoint.cache.js';
 import { WebhookEndpointsService } from '../endpoints/webhook-endpoints.service.js';
+import { WebhookTelemetry } from '../telemetry/webhook.telemetry.js';
 import { WEBHOOK_PAUSED_EVENT, WEBHOOK_RESUMED_EVENT, WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
 import { WebhookDeliveryQueue, WebhookDeliveryWait } from './webhook-delivery.queue.js';
@@ -68,7 +69,7 @@ interface Step {
 const HANDOFFS_PER_JOB = 16;
 
 /** A job with everything an attempt needs. */
-type Work = Required<Omit<WebhookDeliveryJob, 'isTest'>> & { isTest: boolean; leaseUntil?: Date };
+type Work = Required<Omit<WebhookDeliveryJob, 'isTest' | 'traceparent'>> & { isTest: boolean; traceparent?: string; leaseUntil?: Date };
 
 /** How long a job waits before it asks again, spread so waiting jobs do not return in a herd. */
 function waitFor(answer: Extract<WebhookGateAnswer, { kind: 'wait' }>): number {
@@ -104,6 +105,7 @@ export class WebhookDeliveryRunner {
     private readonly sender: WebhookHttpSender,
     private readonly queue: WebhookDeliveryQueue,
     private readonly events: EventEmitter2,
+    private readonly telemetry: WebhookTelemetry,
     @Inject(WEBHOOKS_RESOLVED_OPTIONS) private readonly options: ResolvedWebhooksOptions,
   ) {}
 
@@ -163,6 +165,12 @@ export class WebhookDeliveryRunner {
         const error = giveUpWhilePaused(work.since, pausedUntil, this.options.retryDelaysMs);
         if (error) {
           if (await this.store.fail(work.deliveryId, error, work.attempt - 1)) {
+            if (!work.isTest) {
+              this.telemetry.deliveryEnded({
+                webhook: endpoint, deliveryId: work.deliveryId, event: work.event, attempts: work.attempt - 1, status: 'failed',
+                statusCode: null, durationMs: null, error,
+              });
+            }
             await this.settleEndpoint(endpoint, { status: 'failed', error, transient: true });
           }
           return {};
@@ -189,8 +197,12 @@ export class WebhookDeliveryRunner {
       previousSecret,
       now: at,
     });
+    const traced = this.telemetry.startAttempt({ webhook: endpoint, deliveryId, event: work.event, attempt, isTest, traceparent: work.traceparent });
+    Object.assign(headers, traced.headers);
     const result = await this.sender.send({ url: endpoint.url, headers, body: work.body });
     const decision = decideAttempt(result, { attempt, isTest, retryDelaysMs: this.options.retryDelaysMs });
+    const error = decision.status === 'success' ? null : decision.error;
+    traced.end({ statusCode: result.statusCode, durationMs: result.durationMs, success: decision.status === 'success', error });
     const nextAttemptAt = decision.status === 'retrying' ? new Date(Date.now() + decision.delayMs) : null;
 
     let recorded = false;
@@ -203,7 +215,7 @@ export class WebhookDeliveryRunner {
         success: decision.status === 'success',
         statusCode: result.statusCode,
         durationMs: result.durationMs,
-        error: decision.status === 'success' ? null : decision.error,
+        error,
         responseBody: result.responseBody,
         requestHeaders: headers,
         status: decision.status,
@@ -228,6 +240,12 @@ export class WebhookDeliveryRunner {
     const outcome = { deliveryId, attempt, result, decision };
     // Deleted with its webhook while the attempt ran, or recorded by another worker: nothing is left to do.
     if (!recorded) return { outcome, next };
+    if (decision.status !== 'retrying') {
+      this.telemetry.deliveryEnded({
+        webhook: endpoint, deliveryId, event: work.event, attempts: attempt, status: decision.status,
+        statusCode: result.statusCode, durationMs: result.durationMs, error, isTest,
+      });
+    }
     if (decision.status === 'retrying') {
       await this.queue.enqueue([{ ...this.jobOf(work), attempt: attempt + 1, delayMs: decision.delayMs }]);
     } else if (!isTest) {
@@ -290,6 +308,7 @@ export class WebhookDeliveryRunner {
       body: job.body!,
       isTest: Boolean(job.isTest),
       since: job.since ?? Date.now(),
+      traceparent: job.traceparent,
     };
   }
 
@@ -322,6 +341,7 @@ export class WebhookDeliveryRunner {
       body: JSON.stringify(delivery.payload),
       isTest: Boolean(delivery.isTest),
       since: delivery.createdAt.getTime(),
+      traceparent: delivery.traceparent ?? undefined,
       leaseUntil: lockedUntil,
     };
   }
