@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import { WEBHOOKS_DELIVER_JOB, WEBHOOKS_QUEUE } from '../webhooks.constants.js';
+import { WebhookEndpointGate } from './webhook-endpoint.gate.js';
 
 /**
  * One attempt of one delivery. Jobs made when an event is published or a retry is
@@ -23,10 +24,25 @@ export interface WebhookDeliveryJob {
   since?: number;
   /** The W3C `traceparent` of the publish that made the delivery: its attempts join that trace. */
   traceparent?: string;
+  /** When the webhook's gate let this job go, as it was queued: it holds its slot since then (ms). */
+  admittedAt?: number;
 }
 
 export interface ScheduledWebhookDeliveryJob extends WebhookDeliveryJob {
   delayMs?: number;
+  /**
+   * Ask the webhook's gate before queuing (a fresh delivery, due now): a job that may go takes
+   * its slot at once and is queued as admitted; one whose webhook is at its concurrency waits
+   * in the webhook's line without a queue job at all; one that must wait is queued delayed.
+   * The value is the webhook's `rateLimit` (a rate-limited webhook's jobs are not admitted:
+   * their turn is taken when they run).
+   */
+  admit?: { rateLimit: number | null | undefined };
+}
+
+function withoutScheduling(job: ScheduledWebhookDeliveryJob): WebhookDeliveryJob {
+  const { delayMs: _delay, admit: _admit, admittedAt: _admitted, ...data } = job;
+  return data;
 }
 
 /** A job whose data is not a delivery's (a bare or foreign hash): it ends no delivery. */
@@ -132,7 +148,10 @@ export class WebhookDeliveryQueue {
   private pending: ScheduledWebhookDeliveryJob[] = [];
   private flushing?: Promise<void>;
 
-  constructor(@InjectQueue(WEBHOOKS_QUEUE) readonly queue: Queue<WebhookDeliveryJob>) {}
+  constructor(
+    @InjectQueue(WEBHOOKS_QUEUE) readonly queue: Queue<WebhookDeliveryJob>,
+    private readonly gate: WebhookEndpointGate,
+  ) {}
 
   /**
    * Queues jobs; a job whose id is already queued stays as it is. Jobs handed in during
@@ -157,8 +176,10 @@ export class WebhookDeliveryQueue {
       return;
     }
     try {
+      const queued = await this.admit(jobs);
+      if (queued.length === 0) return;
       await this.queue.addBulk(
-        jobs.map(({ delayMs, ...data }) => ({
+        queued.map(({ delayMs, admit: _admit, ...data }) => ({
           name: WEBHOOKS_DELIVER_JOB,
           data,
           opts: { ...JOB_OPTIONS, jobId: deliveryJobId(data.deliveryId, data.attempt), delay: delayMs && delayMs > 0 ? delayMs : undefined },
@@ -169,6 +190,25 @@ export class WebhookDeliveryQueue {
         `Could not queue ${jobs.length} webhook deliveries (${(err as Error).message}); they are stored and will be sent once the queue answers.`,
       );
     }
+  }
+
+  /** The jobs to queue, after their webhooks' gates were asked about the ones marked `admit`. */
+  private async admit(jobs: ScheduledWebhookDeliveryJob[]): Promise<ScheduledWebhookDeliveryJob[]> {
+    const asking = jobs.filter((j) => j.admit && !j.admit.rateLimit && !(j.delayMs && j.delayMs > 0) && j.webhookId && j.body !== undefined);
+    if (asking.length === 0) return jobs;
+    const answers = await this.gate.admit(
+      asking.map((j) => ({ webhookId: j.webhookId!, deliveryId: j.deliveryId, attempt: j.attempt, job: JSON.stringify(withoutScheduling(j)) })),
+    );
+    const answerOf = new Map(asking.map((j, i) => [j, answers[i]]));
+    const queued: ScheduledWebhookDeliveryJob[] = [];
+    for (const job of jobs) {
+      const answer = answerOf.get(job);
+      if (!answer) queued.push(job);
+      else if (answer.kind === 'go' || answer.kind === 'probe') queued.push({ ...job, admittedAt: answer.at.getTime() });
+      else if (answer.kind === 'wait') queued.push({ ...job, delayMs: answer.waitMs });
+      // 'parked': it waits in its webhook's line; 'skip': it is in flight, made, or in line already.
+    }
+    return queued;
   }
 
   /** Queues a job to run now; one already waiting for its delay is moved forward instead. */

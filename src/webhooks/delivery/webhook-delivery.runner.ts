@@ -69,7 +69,7 @@ interface Step {
 const HANDOFFS_PER_JOB = 16;
 
 /** A job with everything an attempt needs. */
-type Work = Required<Omit<WebhookDeliveryJob, 'isTest' | 'traceparent'>> & { isTest: boolean; traceparent?: string; leaseUntil?: Date };
+type Work = Required<Omit<WebhookDeliveryJob, 'isTest' | 'traceparent' | 'admittedAt'>> & { isTest: boolean; traceparent?: string; leaseUntil?: Date };
 
 /** How long a job waits before it asks again, spread so waiting jobs do not return in a herd. */
 function waitFor(answer: Extract<WebhookGateAnswer, { kind: 'wait' }>): number {
@@ -143,13 +143,17 @@ export class WebhookDeliveryRunner {
     if (!endpoint || (!endpoint.enabled && !work.isTest)) {
       if (endpoint) await this.store.fail(work.deliveryId, notSentWhileDisabled(endpoint.disabledReason), work.attempt - 1);
       else await this.releaseClaim(work);
-      return heldAt ? this.handOn(work.webhookId, work.deliveryId, endpoint?.rateLimit, takeNext) : {};
+      const holdsSlot = heldAt !== undefined || job.admittedAt !== undefined;
+      return holdsSlot ? this.handOn(work.webhookId, work.deliveryId, endpoint?.rateLimit, takeNext) : {};
     }
     if (heldAt) return this.attempt(work, endpoint, heldAt, takeNext);
+    // Admitted as it was queued, and started soon enough: the slot it took is still its own.
+    const admitted = job.admittedAt !== undefined;
+    if (admitted && Date.now() - job.admittedAt! <= this.gate.admittedStartMs) return this.attempt(work, endpoint, new Date(), takeNext);
 
     let answer: WebhookGateAnswer;
     try {
-      answer = await this.gate.acquire(endpoint.id, work.deliveryId, work.attempt, endpoint.rateLimit, JSON.stringify(this.jobOf(work)));
+      answer = await this.gate.acquire(endpoint.id, work.deliveryId, work.attempt, endpoint.rateLimit, JSON.stringify(this.jobOf(work)), admitted);
     } catch (err) {
       await this.releaseClaim(work);
       throw err;

@@ -8,6 +8,9 @@ import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
 /** The longest a paused webhook waits between probes, however often they fail. */
 export const BREAKER_MAX_COOLDOWN_MS = 600_000;
 
+/** How long an admitted job may wait in the queue for a worker on the slot it took. */
+const ADMITTED_QUEUE_MS = 10_000;
+
 /** How long a finished attempt is remembered, so a stale second job for it sends nothing. */
 const DONE_WINDOW_MS = 120_000;
 
@@ -51,6 +54,11 @@ local now, lease, cap, interval, window = tonumber(ARGV[3]), tonumber(ARGV[4]), 
 local member = id .. ':' .. attempt
 redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
 redis.call('ZREMRANGEBYSCORE', done, '-inf', now - window)
+if ARGV[9] == '1' and redis.call('ZSCORE', slots, id) then
+  -- Admitted when it was queued, and late to start: its slot is its own; the lease starts again.
+  redis.call('ZADD', slots, now + lease, id)
+  return {'go', 0, ''}
+end
 if redis.call('ZSCORE', slots, id) or redis.call('ZSCORE', done, member) or redis.call('HEXISTS', parked, member) == 1 then
   return {'skip', 0, ''}
 end
@@ -190,17 +198,48 @@ export class WebhookEndpointGate {
     this.redis = client;
   }
 
-  /** Whether attempt `attempt` of a delivery to `webhookId` may go now; `job` is what waits in line if not. */
-  async acquire(webhookId: string, deliveryId: string, attempt: number, rateLimit: number | null | undefined, job: string): Promise<WebhookGateAnswer> {
+  /**
+   * Whether attempt `attempt` of a delivery to `webhookId` may go now; `job` is what waits in
+   * line if not. `admitted`: the job took its slot when it was queued, so a slot held under its
+   * delivery id is its own.
+   */
+  async acquire(
+    webhookId: string,
+    deliveryId: string,
+    attempt: number,
+    rateLimit: number | null | undefined,
+    job: string,
+    admitted = false,
+  ): Promise<WebhookGateAnswer> {
     const k = this.keys(webhookId);
     const now = Date.now();
-    const [kind, ms, reason] = await this.redis.webhooksAcquire(
+    const answer = await this.redis.webhooksAcquire(
       k.slots, k.state, k.res, k.done, k.line, k.parked,
-      deliveryId, attempt, now, this.leaseMs, this.options.perEndpointConcurrency, intervalOf(rateLimit), DONE_WINDOW_MS, job,
+      deliveryId, attempt, now, this.leaseMs, this.options.perEndpointConcurrency, intervalOf(rateLimit), DONE_WINDOW_MS, job, admitted ? 1 : 0,
     );
-    if (kind === 'go' || kind === 'probe') return { kind, at: new Date(now) };
-    if (kind === 'skip' || kind === 'parked') return { kind };
-    return { kind: 'wait', waitMs: Number(ms), reason: reason as 'paused' | 'probing' | 'rate' };
+    return toAnswer(answer, now);
+  }
+
+  /**
+   * The gate's answer for fresh jobs as they are queued, in one pipeline: a job that may go
+   * takes its slot now (its worker need not ask again); one whose webhook is at its
+   * concurrency waits in the webhook's line and needs no queue job.
+   */
+  async admit(jobs: Array<{ webhookId: string; deliveryId: string; attempt: number; job: string }>): Promise<WebhookGateAnswer[]> {
+    const now = Date.now();
+    const pipeline = this.redis.pipeline() as ReturnType<Redis['pipeline']> & { webhooksAcquire(...args: Array<string | number>): unknown };
+    for (const j of jobs) {
+      const k = this.keys(j.webhookId);
+      pipeline.webhooksAcquire(
+        k.slots, k.state, k.res, k.done, k.line, k.parked,
+        j.deliveryId, j.attempt, now, this.admittedLeaseMs, this.options.perEndpointConcurrency, 0, DONE_WINDOW_MS, j.job, 0,
+      );
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([err, answer]) => {
+      if (err) throw err;
+      return toAnswer(answer as [string, number, string], now);
+    });
   }
 
   /**
@@ -260,6 +299,19 @@ export class WebhookEndpointGate {
     return this.options.requestTimeoutMs + 5_000;
   }
 
+  /**
+   * A slot taken as a job is queued: room for the time the job waits in the queue too. A
+   * worker that starts it later than `admittedStartMs` asks the gate again to renew the lease.
+   */
+  get admittedLeaseMs(): number {
+    return this.leaseMs + ADMITTED_QUEUE_MS;
+  }
+
+  /** How long after its admission a job may start on the slot it took without renewing it. */
+  get admittedStartMs(): number {
+    return ADMITTED_QUEUE_MS;
+  }
+
   private base(webhookId: string): string {
     return this.queue.toKey(`ep:${webhookId}`);
   }
@@ -268,6 +320,12 @@ export class WebhookEndpointGate {
     const base = this.base(webhookId);
     return { state: base, slots: `${base}:slots`, res: `${base}:res`, done: `${base}:done`, line: `${base}:line`, parked: `${base}:parked` };
   }
+}
+
+function toAnswer([kind, ms, reason]: [string, number, string], now: number): WebhookGateAnswer {
+  if (kind === 'go' || kind === 'probe') return { kind, at: new Date(now) };
+  if (kind === 'skip' || kind === 'parked') return { kind };
+  return { kind: 'wait', waitMs: Number(ms), reason: reason as 'paused' | 'probing' | 'rate' };
 }
 
 function intervalOf(rateLimit: number | null | undefined): number {

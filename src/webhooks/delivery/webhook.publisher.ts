@@ -63,7 +63,7 @@ export class WebhookPublisher {
     }));
     await this.writer.insert(rows, options.manager);
     const since = now.getTime();
-    const jobs = rows.map((row) => ({
+    const jobs = rows.map((row, i) => ({
       deliveryId: row.id,
       attempt: 1,
       webhookId: row.webhookId,
@@ -71,6 +71,8 @@ export class WebhookPublisher {
       body: JSON.stringify(row.payload),
       since,
       ...(traceparent ? { traceparent } : {}),
+      // Its webhook's gate is asked as it is queued: a job that would only wait in line needs no queue job.
+      admit: { rateLimit: endpoints[i].rateLimit },
     }));
     const runner = options.manager?.queryRunner;
     if (runner?.isTransactionActive) this.afterCommit.defer(runner, jobs);
