@@ -1,10 +1,10 @@
 import type { CanActivate, Type } from '@nestjs/common';
-import { createRequire } from 'node:module';
 import type { WebhookPayloadMappers } from './events/webhook-payload.mapper.js';
 import { WebhookAllowList } from './security/webhook-allow-list.js';
 import { systemDnsLookup } from './security/webhook-dns.lookup.js';
 import type { WebhookDnsLookup } from './security/webhook-dns.lookup.js';
 import { DEFAULT_ADMIN_PATH } from './webhooks.constants.js';
+import { WEBHOOKS_PACKAGE_NAME, WEBHOOKS_PACKAGE_VERSION } from './webhooks.version.js';
 
 /** Options of `WebhooksModule.forRoot()`; every field is optional. */
 export interface WebhooksModuleOptions {
@@ -76,8 +76,6 @@ export type ResolvedWebhooksOptions = Required<Omit<WebhooksModuleOptions, 'secr
     payloadMappers: WebhookPayloadMappers;
   };
 
-const packageJson = createRequire(import.meta.url)('../../package.json') as { name: string; version: string };
-
 export const DEFAULT_EXTRAS: Required<WebhooksModuleExtras> = {
   adminPath: DEFAULT_ADMIN_PATH,
   adminGuards: [],
@@ -109,7 +107,7 @@ export function resolveWebhooksOptions(
     concurrency: 50,
     deliveryRetentionDays: 30,
     reconcileIntervalMs: 15_000,
-    userAgent: `${packageJson.name}/${packageJson.version}`,
+    userAgent: `${WEBHOOKS_PACKAGE_NAME}/${WEBHOOKS_PACKAGE_VERSION}`,
     tls: {},
     allowedHosts: [],
     dnsLookup: systemDnsLookup,
