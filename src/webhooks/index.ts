@@ -32,3 +32,5 @@ export type { WebhookDnsLookup, WebhookResolvedAddress } from './security/webhoo
 export { WebhookPayloadMappingError } from './errors/webhook-payload-mapping.error.js';
 export { WEBHOOK_DISABLED_EVENT } from './webhooks.constants.js';
 export type { WebhooksModuleOptions, WebhooksModuleExtras, WebhookTlsOptions } from './webhooks.options.js';
+export type { WebhookTransport } from './delivery/webhook-transport.js';
+export type { WebhookHttpRequest, WebhookHttpResult } from './delivery/webhook-http.sender.js';

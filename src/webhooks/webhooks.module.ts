@@ -14,6 +14,7 @@ import { WebhookDeliveryStore } from './delivery/webhook-delivery.store.js';
 import { WebhookDeliveryWorker } from './delivery/webhook-delivery.worker.js';
 import { WebhookHttpSender } from './delivery/webhook-http.sender.js';
 import { WebhookPublisher } from './delivery/webhook.publisher.js';
+import { WEBHOOKS_TRANSPORT } from './delivery/webhook-transport.js';
 import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service.js';
 import { WebhookEventListener } from './events/webhook-event.listener.js';
 import { WebhookPayloadFactory } from './events/webhook-payload.factory.js';
@@ -45,6 +46,11 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
     WebhookDeliveryQueue,
     WebhookAfterCommit,
     WebhookHttpSender,
+    {
+      provide: WEBHOOKS_TRANSPORT,
+      useFactory: (options: WebhooksModuleOptions, sender: WebhookHttpSender) => options.transport ?? sender,
+      inject: [WEBHOOKS_MODULE_OPTIONS, WebhookHttpSender],
+    },
     WebhookDeliveryRunner,
     WebhookPublisher,
     WebhookEventListener,

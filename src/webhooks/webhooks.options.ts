@@ -1,4 +1,5 @@
 import type { CanActivate, Type } from '@nestjs/common';
+import type { WebhookTransport } from './delivery/webhook-transport.js';
 import type { WebhookPayloadMappers } from './events/webhook-payload.mapper.js';
 import { WebhookAllowList } from './security/webhook-allow-list.js';
 import { systemDnsLookup } from './security/webhook-dns.lookup.js';
@@ -50,6 +51,11 @@ export interface WebhooksModuleOptions {
   secretEncryptionKey?: string | Buffer;
   /** Extra TLS settings of outgoing connections, e.g. the CA of an internal receiver. Default: Node's trust store. */
   tls?: WebhookTlsOptions;
+  /**
+   * What sends each request. Default: the HTTPS sender (address checks, time-out, no
+   * redirects). A host's tests pass `WebhookTestTransport` from `<package>/testing`.
+   */
+  transport?: WebhookTransport;
 }
 
 export interface WebhookTlsOptions {
@@ -69,9 +75,10 @@ export interface WebhooksModuleExtras {
   processDeliveries?: boolean;
 }
 
-export type ResolvedWebhooksOptions = Required<Omit<WebhooksModuleOptions, 'secretEncryptionKey' | 'tls' | 'payloadMappers'>> &
+export type ResolvedWebhooksOptions = Required<Omit<WebhooksModuleOptions, 'secretEncryptionKey' | 'tls' | 'payloadMappers' | 'transport'>> &
   Required<WebhooksModuleExtras> & {
     secretEncryptionKey?: string | Buffer;
+    transport?: WebhookTransport;
     tls: WebhookTlsOptions;
     payloadMappers: WebhookPayloadMappers;
   };
@@ -135,6 +142,9 @@ function assertOptions(o: ResolvedWebhooksOptions): void {
   new WebhookAllowList(o.allowedHosts); // throws a TypeError naming a malformed entry
   if (typeof o.dnsLookup !== 'function') {
     throw new TypeError('WebhooksModule option "dnsLookup" must be a function (hostname) => Promise<{ address, family }[]>.');
+  }
+  if (o.transport !== undefined && typeof o.transport?.send !== 'function') {
+    throw new TypeError('WebhooksModule option "transport" must have a send(request) method, like WebhookTestTransport from <package>/testing.');
   }
   if (!Array.isArray(o.retryDelaysMs) || o.retryDelaysMs.some((d) => !Number.isFinite(d) || d < 0)) {
     throw new TypeError('WebhooksModule option "retryDelaysMs" must be an array of non-negative numbers of milliseconds.');

@@ -5,9 +5,10 @@ import { WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
 import { WebhookDeliveryQueue } from './webhook-delivery.queue.js';
 import { WebhookDeliveryStore } from './webhook-delivery.store.js';
-import { WebhookHttpSender } from './webhook-http.sender.js';
 import type { WebhookHttpResult } from './webhook-http.sender.js';
 import { buildWebhookHeaders } from './webhook-request.headers.js';
+import { WEBHOOKS_TRANSPORT } from './webhook-transport.js';
+import type { WebhookTransport } from './webhook-transport.js';
 import { decideAttempt } from './webhook-retry.policy.js';
 import type { WebhookAttemptDecision } from './webhook-retry.policy.js';
 
@@ -45,7 +46,7 @@ export class WebhookDeliveryRunner {
   constructor(
     private readonly store: WebhookDeliveryStore,
     private readonly endpoints: WebhookEndpointsService,
-    private readonly sender: WebhookHttpSender,
+    @Inject(WEBHOOKS_TRANSPORT) private readonly sender: WebhookTransport,
     private readonly queue: WebhookDeliveryQueue,
     @Inject(WEBHOOKS_RESOLVED_OPTIONS) private readonly options: ResolvedWebhooksOptions,
   ) {}
