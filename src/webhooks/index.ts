@@ -24,6 +24,11 @@ export type { WebhookDeliveryStatus } from './delivery/webhook-delivery.entity.j
 export { CreateWebhookDto } from './endpoints/dto/create-webhook.dto.js';
 export { UpdateWebhookDto } from './endpoints/dto/update-webhook.dto.js';
 export { webhookEntities, webhookMigrations } from './webhooks.entities.js';
+// By name too, so a host's own declarations (e.g. `export const migrations = [...webhookMigrations]`) can name their types.
+export { WebhookEndpoint } from './endpoints/webhook-endpoint.entity.js';
+export { WebhookDelivery } from './delivery/webhook-delivery.entity.js';
+export { WebhookDeliveryAttempt } from './delivery/webhook-delivery-attempt.entity.js';
+export { CreateWebhookTables1737000000000 } from './migrations/1737000000000-create-webhook-tables.js';
 export { verifyWebhookSignature } from './security/webhook-signature.js';
 export type { VerifyWebhookOptions, WebhookHeaders } from './security/webhook-signature.js';
 export { WebhookVerificationError } from './errors/webhook-verification.error.js';
