@@ -71,6 +71,11 @@ export interface WebhooksModuleExtras {
   adminGuards?: Array<Type<CanActivate> | CanActivate>;
   /** Serve the admin page at `/<adminPath>/ui`. Default `true`. */
   adminUi?: boolean;
+  /**
+   * Serve the OpenAPI document of the admin API at `/<adminPath>/docs-json` and Swagger UI at
+   * `/<adminPath>/docs`, behind `adminGuards`, when `@nestjs/swagger` is installed. Default `true`.
+   */
+  adminDocs?: boolean;
   /** This process runs the delivery worker; `false` on API-only nodes. Default `true`. */
   processDeliveries?: boolean;
 }
@@ -87,6 +92,7 @@ export const DEFAULT_EXTRAS: Required<WebhooksModuleExtras> = {
   adminPath: DEFAULT_ADMIN_PATH,
   adminGuards: [],
   adminUi: true,
+  adminDocs: true,
   processDeliveries: true,
 };
 
