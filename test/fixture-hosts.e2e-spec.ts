@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { verifyWebhookSignature } from '../src/webhooks/index.js';
 import { installHost, packThisPackage, run, runOk, tsc } from './support/fixture-hosts.js';
 import { HttpsReceiver } from './support/https-receiver.js';
-import { createTestDatabase, dropQueueKeys, uniqueName } from './support/services.js';
+import { connectRedis, createTestDatabase, dropQueueKeys, uniqueName } from './support/services.js';
 import { selfSignedCertificate } from './support/tls.js';
 
 /**
@@ -35,6 +35,9 @@ jest.setTimeout(900_000);
 let tarball: string;
 
 beforeAll(async () => {
+  // Both services first, so a missing one fails here and says so, before minutes of packing.
+  await createTestDatabase().then((db) => db.drop());
+  await (await connectRedis()).quit();
   tarball = await packThisPackage();
 });
 
