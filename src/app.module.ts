@@ -10,6 +10,7 @@ import { AdminTokenGuard } from './chat/admin-token.guard.js';
 import { BodyParserErrorFilter } from './chat/body-parser-error.filter.js';
 import { chatMigrations } from './chat/chat.entities.js';
 import { ChatModule } from './chat/chat.module.js';
+import { HealthModule } from './chat/health.module.js';
 import { databaseConnectionOptions } from './chat/ensure-database.js';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from './demo.config.js';
 import type { DemoConfig } from './demo.config.js';
@@ -24,6 +25,11 @@ import type { WebhooksModuleExtras, WebhooksModuleOptions } from './webhooks/ind
  */
 export interface AppConfig extends Partial<Omit<DemoConfig, 'webhooks'>> {
   webhooks?: WebhooksModuleOptions & WebhooksModuleExtras;
+  /**
+   * `api` (default): the chat routes, the admin API and, unless `processDeliveries` is false,
+   * the delivery worker. `worker`: the delivery worker alone, with `/health` as its only route.
+   */
+  role?: 'api' | 'worker';
 }
 
 /** The host's TypeORM connection for a database URL, with the module's and the demo's migrations run at start. */
@@ -57,6 +63,7 @@ function redisOptions(redisUrl: string) {
 export class AppModule {
   static forRoot(config: AppConfig = {}): DynamicModule {
     const { adminGuards = [], ...webhooks } = config.webhooks ?? {};
+    const worker = config.role === 'worker';
     return {
       module: AppModule,
       imports: [
@@ -66,8 +73,10 @@ export class AppModule {
         WebhooksModule.forRoot({
           ...webhooks,
           adminGuards: config.adminToken ? [new AdminTokenGuard(config.adminToken), ...adminGuards] : adminGuards,
+          ...(worker ? { processDeliveries: true, adminApi: false } : {}),
         }),
-        ChatModule,
+        HealthModule,
+        ...(worker ? [] : [ChatModule]),
       ],
     };
   }

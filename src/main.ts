@@ -6,9 +6,13 @@ import { DemoConfigError, loadDemoConfig } from './demo.config.js';
 
 const logger = new Logger('LiveChatDemo');
 
-/** `npm start`: the demo live-chat backend, configured from the environment (CONTRACT section 5). */
+/**
+ * `npm start`: the demo live-chat backend, configured from the environment (CONTRACT section 5).
+ * `npm run start:worker` (`node dist/main.js --worker`): the same app as a delivery worker alone.
+ */
 async function bootstrap(): Promise<void> {
-  const config = loadDemoConfig(process.env);
+  const worker = process.argv.includes('--worker');
+  const config = { ...loadDemoConfig(process.env), role: worker ? ('worker' as const) : ('api' as const) };
   for (const warning of config.warnings) logger.warn(warning);
 
   if (await ensureDatabase(config.databaseUrl)) {
@@ -20,6 +24,10 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port);
 
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  if (worker) {
+    logger.log(`Webhook delivery worker listening on ${url} (GET /health)`);
+    return;
+  }
   const adminPath = (config.webhooks.adminPath ?? 'admin/live-chat/webhooks').replace(/^\/+|\/+$/g, '');
   logger.log(`Live-chat demo listening on ${url}`);
   logger.log(

@@ -6,7 +6,7 @@ import type { WebhooksHost } from './support/webhooks-host.js';
 
 const WEBHOOK_KEYS = [
   'id', 'name', 'url', 'events', 'enabled', 'format', 'hasSecret', 'createdAt', 'updatedAt',
-  'consecutiveFailures', 'disabledAt', 'disabledReason',
+  'consecutiveFailures', 'disabledAt', 'disabledReason', 'rateLimit', 'pausedUntil',
 ].sort();
 
 describe('admin REST API', () => {
@@ -38,6 +38,8 @@ describe('admin REST API', () => {
       consecutiveFailures: 0,
       disabledAt: null,
       disabledReason: null,
+      rateLimit: null,
+      pausedUntil: null,
     });
     const id = created.body.id as string;
 
@@ -56,6 +58,11 @@ describe('admin REST API', () => {
     const enabled = await host.http.patch(`${host.admin}/${id}`).send({ enabled: true }).expect(200);
     expect(enabled.body).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null, consecutiveFailures: 0 });
     expect(new Date(patched.body.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(created.body.updatedAt).getTime());
+    const paced = await host.http.patch(`${host.admin}/${id}`).send({ rateLimit: 0.5 }).expect(200);
+    expect(paced.body.rateLimit).toBe(0.5);
+    expect((await host.http.get(`${host.admin}/${id}`).expect(200)).body.rateLimit).toBe(0.5);
+    const unpaced = await host.http.patch(`${host.admin}/${id}`).send({ rateLimit: null }).expect(200);
+    expect(unpaced.body.rateLimit).toBeNull();
 
     for (const res of [created, list, one, patched]) expect(JSON.stringify(res.body)).not.toContain('top-secret-value');
     const [row] = await host.dataSource.query('SELECT secret FROM webhook_endpoints WHERE id = ?', [id]);
@@ -84,6 +91,9 @@ describe('admin REST API', () => {
     ['a name with CRLF', { name: 'a\r\nX-Injected: 1' }, 'name'],
     ['a non-string url', { url: 42 }, 'url'],
     ['an unknown format', { format: 'xml' }, 'format'],
+    ['a rateLimit below 0.1', { rateLimit: 0.05 }, 'rateLimit must be at least 0.1'],
+    ['a rateLimit above 1000', { rateLimit: 5000 }, 'rateLimit must be at most 1000'],
+    ['a rateLimit that is not a number', { rateLimit: 'fast' }, 'rateLimit must be a number'],
     ['an unknown field', { colour: 'red' }, 'colour'],
     ['credentials in the URL', { url: 'https://user:pw@example.com/' }, 'credentials'],
     ['a javascript: URL', { url: 'javascript:alert(1)' }, 'url'],

@@ -96,9 +96,9 @@ describe('the reconciler: due deliveries without a queue job are queued again', 
     await reconciler.beforeApplicationShutdown();
     await queue.pause(true);
     const [[id]] = (await host.emitter.emitAsync(WebhookEvent.ContactUpdated, { id: 77, name: 'Lost', createdAt: new Date() })) as string[][];
-    const job = await queue.getJob(`${id}:1`);
-    expect(job).not.toBeNull();
-    await job!.remove();
+    // The job goes to Redis right after the emit resolves (the chat request does not wait for it).
+    const job = await eventually(async () => (await queue.getJob(`${id}:1`)) ?? undefined, 2_000, 'the job to be queued');
+    await job.remove();
     expect(await queue.getJob(`${id}:1`)).toBeNull();
 
     expect(await reconciler.reconcile()).toBe(1);
@@ -111,5 +111,36 @@ describe('the reconciler: due deliveries without a queue job are queued again', 
     await eventually(() => (sentFor(id).length > 0 ? true : undefined), 5_000, 'the lost delivery');
     await sleep(RECONCILE_MS * 2);
     expect(sentFor(id)).toHaveLength(1);
+  });
+
+  it('queues again a delivery whose job Redis left as a bare hash, and lets no nameless or stale job end it', async () => {
+    const queue = host.app.get<Queue>(getQueueToken(WEBHOOKS_QUEUE));
+    const reconciler = host.app.get(WebhookDeliveryReconciler);
+    await reconciler.beforeApplicationShutdown();
+    await queue.pause(true);
+    const [[id]] = (await host.emitter.emitAsync(WebhookEvent.ContactUpdated, { id: 78, name: 'Orphan', createdAt: new Date() })) as string[][];
+    const job = await eventually(async () => (await queue.getJob(`${id}:1`)) ?? undefined, 2_000, 'the job to be queued');
+    await job.remove();
+    // What a FLUSHDB between Bull's move to active and the job's start leaves: a hash with no data,
+    // failed by Bull as nameless. Its key alone made the delivery look queued.
+    const key = queue.toKey(`${id}:1`);
+    await queue.client.hset(key, 'failedReason', 'Missing process handler for job type __default__', 'attemptsMade', '1', 'processedOn', String(Date.now()));
+    // Nameless and foreign jobs, and a stale one for an attempt that is not the next: none may end it.
+    await queue.add({});
+    await queue.add('deliver', { deliveryId: id, attempt: 4 }, { jobId: `${id}:4`, removeOnComplete: true, removeOnFail: true });
+
+    expect(await reconciler.reconcile()).toBe(1);
+    const again = await queue.getJob(`${id}:1`);
+    expect(again?.data).toEqual({ deliveryId: id, attempt: 1 });
+    expect(await reconciler.reconcile()).toBe(0);
+
+    await queue.resume(true);
+    reconciler.onApplicationBootstrap();
+    await eventually(() => (sentFor(id).length > 0 ? true : undefined), 5_000, 'the stranded delivery');
+    await sleep(RECONCILE_MS * 2);
+    expect(sentFor(id)).toHaveLength(1);
+    expect(header(sentFor(id)[0], 'x-webhook-attempt')).toBe('1');
+    const detail = (await host.http.get(`${host.admin}/${webhookId}/deliveries/${id}`).expect(200)).body;
+    expect(detail).toMatchObject({ status: 'success', attempts: 1 });
   });
 });

@@ -10,8 +10,9 @@ import { REDIS, createTestDatabase, dropQueueKeys, uniqueName } from './support/
 
 const EVENTS = 60;
 const HOLD_MS = 200;
+const CAP = 3;
 
-describe('two worker processes on one queue', () => {
+describe('an API node and two worker processes on one database and queue', () => {
   let receiver: HttpsReceiver;
   let db: { name: string; drop: () => Promise<void> };
   let sql: Connection;
@@ -22,12 +23,14 @@ describe('two worker processes on one queue', () => {
   /** Deliveries being answered right now, and every time one arrived while it already was. */
   const inFlight = new Set<string>();
   const overlaps: string[] = [];
+  let mostInFlight = 0;
 
   beforeAll(async () => {
     receiver = await HttpsReceiver.start(async (req, res) => {
       const id = header(req, 'x-webhook-id');
       if (inFlight.has(id)) overlaps.push(id);
       inFlight.add(id);
+      mostInFlight = Math.max(mostInFlight, inFlight.size);
       await sleep(HOLD_MS);
       inFlight.delete(id);
       res.writeHead(200).end('ok');
@@ -47,19 +50,29 @@ describe('two worker processes on one queue', () => {
     ca?.remove();
   });
 
-  it('never sends one delivery from both at the same moment, even with a job for it in each', async () => {
-    const env = (name: string) =>
+  it('delivers everything once, never one delivery from both at the same moment, and holds the per-webhook cap across both', async () => {
+    const env = (name: string, extra: Record<string, string> = {}) =>
       demoEnvironment({
         database: db.name,
         queuePrefix,
         caFile: ca.path,
-        extra: { WEBHOOKS_CONCURRENCY: '4', WEBHOOKS_USER_AGENT: name, WEBHOOKS_RECONCILE_INTERVAL_MS: '300' },
+        extra: {
+          WEBHOOKS_CONCURRENCY: '4',
+          WEBHOOKS_PER_ENDPOINT_CONCURRENCY: String(CAP),
+          WEBHOOKS_USER_AGENT: name,
+          WEBHOOKS_RECONCILE_INTERVAL_MS: '300',
+          ...extra,
+        },
       });
-    // One after the other: the first runs the migrations.
-    demos.push(await startDemo(env('worker-a')));
-    demos.push(await startDemo(env('worker-b')));
-    const [a, b] = demos;
-    const created = await fetch(`${a.url}/admin/live-chat/webhooks`, {
+    // One after the other: the first runs the migrations. The API node sends nothing itself.
+    const api = await startDemo(env('api', { WEBHOOKS_PROCESS_DELIVERIES: 'false' }));
+    demos.push(api);
+    demos.push(await startDemo(env('worker-a'), { worker: true }));
+    demos.push(await startDemo(env('worker-b'), { worker: true }));
+    // A worker serves no chat route and no admin API.
+    expect((await fetch(`${demos[1].url}/conversations`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${demos[1].url}/admin/live-chat/webhooks`)).status).toBe(404);
+    const created = await fetch(`${api.url}/admin/live-chat/webhooks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'CRM', url: receiver.url('/crm'), events: ['conversation.started'] }),
@@ -67,7 +80,7 @@ describe('two worker processes on one queue', () => {
     expect(created.status).toBe(201);
 
     const answers = await burst(EVENTS, 10, async (i) => {
-      const res = await fetch(`${(i % 2 ? a : b).url}/conversations`, {
+      const res = await fetch(`${api.url}/conversations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ visitorName: `Visitor ${i}` }),
@@ -78,7 +91,7 @@ describe('two worker processes on one queue', () => {
     expect(answers.filter((s) => s === 201)).toHaveLength(EVENTS);
 
     // Two more jobs for every delivery still waiting, as a lost-and-found job or a stale retry would make:
-    // both workers now hold jobs for the same deliveries at once. Only the database's claim keeps them apart.
+    // both workers now hold jobs for the same deliveries at once. The claims keep them apart.
     queue = new Bull('webhooks', { redis: { ...REDIS }, prefix: queuePrefix });
     const [waiting] = await sql.query<any[]>("SELECT id FROM webhook_deliveries WHERE status = 'pending'");
     expect(waiting.length).toBeGreaterThan(EVENTS / 3);
@@ -101,6 +114,8 @@ describe('two worker processes on one queue', () => {
     const requests = receiver.received('/crm');
     const byId = byDeliveryId(requests);
     expect(overlaps).toEqual([]);
+    // Eight worker slots in all, but never more than the webhook's cap in flight at once.
+    expect(mostInFlight).toBe(CAP);
     expect(byId.size).toBe(EVENTS);
     // Each sent exactly once: a second job for a delivery that has been sent takes nothing.
     expect(requests).toHaveLength(EVENTS);

@@ -214,6 +214,7 @@ describe('secret rotation', () => {
 
   it('drops the old secret once its 24 h are over: one signature, and the column is cleared on the next write', async () => {
     await host.dataSource.query('UPDATE webhook_endpoints SET previousSecretExpiresAt = ? WHERE id = ?', [new Date(Date.now() - 1000), id]);
+    host.forgetEndpoints();
     const current = secretsSeen[secretsSeen.length - 1];
     const previous = secretsSeen[secretsSeen.length - 2];
     const req = await sendTest('/rot');

@@ -132,6 +132,7 @@ describe('URL guard with private networks refused (the default)', () => {
         `https://${literal}:${receiver.port}/literal`,
         created.body.id,
       ]);
+      host.forgetEndpoints();
       const test = await host.http.post(`${host.admin}/${created.body.id}/test`).send({}).expect(200);
       expect(test.body.success).toBe(false);
       expect(test.body.error).toContain('private');
@@ -211,10 +212,12 @@ describe('requireHttps and the URL form at delivery', () => {
     const id = created.body.id;
 
     await host.dataSource.query('UPDATE webhook_endpoints SET url = ? WHERE id = ?', [`http://127.0.0.1:${plain.port}/plain`, id]);
+    host.forgetEndpoints();
     const http = await host.http.post(`${host.admin}/${id}/test`).send({}).expect(200);
     expect(http.body).toMatchObject({ success: false, statusCode: null, error: 'Webhook URL must use HTTPS' });
 
     await host.dataSource.query('UPDATE webhook_endpoints SET url = ? WHERE id = ?', [`https://user:pw@127.0.0.1:${receiver.port}/creds`, id]);
+    host.forgetEndpoints();
     const creds = await host.http.post(`${host.admin}/${id}/test`).send({}).expect(200);
     expect(creds.body.success).toBe(false);
     expect(creds.body.error).toContain('credentials');

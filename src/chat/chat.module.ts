@@ -1,4 +1,3 @@
-import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { chatEntities } from './chat.entities.js';
@@ -6,16 +5,11 @@ import { ContactsController, OfflineMessagesController } from './contacts.contro
 import { ContactsService } from './contacts.service.js';
 import { ConversationsController } from './conversations.controller.js';
 import { ConversationsService } from './conversations.service.js';
-import { HealthController } from './health.controller.js';
 
 /** The demo host's own little live-chat domain. */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature(chatEntities),
-    // The health check pings the Redis of the webhooks module's queue.
-    BullModule.registerQueue({ name: 'webhooks' }),
-  ],
-  controllers: [ConversationsController, ContactsController, OfflineMessagesController, HealthController],
+  imports: [TypeOrmModule.forFeature(chatEntities)],
+  controllers: [ConversationsController, ContactsController, OfflineMessagesController],
   providers: [ConversationsService, ContactsService],
 })
 export class ChatModule {}

@@ -8,4 +8,8 @@ export const WEBHOOKS_QUEUE = 'webhooks';
 export const WEBHOOKS_DELIVER_JOB = 'deliver';
 /** Nest event the module emits when it disables an endpoint. */
 export const WEBHOOK_DISABLED_EVENT = 'webhook.disabled';
+/** Nest event the module emits when the breaker pauses a webhook after transient failures in a row. */
+export const WEBHOOK_PAUSED_EVENT = 'webhook.paused';
+/** Nest event the module emits when a paused webhook's probe succeeded and sending resumes. */
+export const WEBHOOK_RESUMED_EVENT = 'webhook.resumed';
 export const DEFAULT_ADMIN_PATH = 'admin/live-chat/webhooks';

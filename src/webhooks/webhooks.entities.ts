@@ -2,9 +2,10 @@ import { WebhookDeliveryAttempt } from './delivery/webhook-delivery-attempt.enti
 import { WebhookDelivery } from './delivery/webhook-delivery.entity.js';
 import { WebhookEndpoint } from './endpoints/webhook-endpoint.entity.js';
 import { CreateWebhookTables1737000000000 } from './migrations/1737000000000-create-webhook-tables.js';
+import { AddWebhookRateLimit1738000000000 } from './migrations/1738000000000-add-webhook-rate-limit.js';
 
 /** The module's TypeORM entities, for a host that lists entities itself. */
 export const webhookEntities = [WebhookEndpoint, WebhookDelivery, WebhookDeliveryAttempt];
 
 /** The module's migrations, in order; add them to the host's `migrations`. */
-export const webhookMigrations = [CreateWebhookTables1737000000000];
+export const webhookMigrations = [CreateWebhookTables1737000000000, AddWebhookRateLimit1738000000000];

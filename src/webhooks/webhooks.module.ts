@@ -15,6 +15,9 @@ import { WebhookDeliveryReconciler } from './delivery/webhook-delivery.reconcile
 import { WebhookDeliveryRunner } from './delivery/webhook-delivery.runner.js';
 import { WebhookDeliveryStore } from './delivery/webhook-delivery.store.js';
 import { WebhookDeliveryWorker } from './delivery/webhook-delivery.worker.js';
+import { WebhookDeliveryWriter } from './delivery/webhook-delivery.writer.js';
+import { WebhookEndpointGate } from './delivery/webhook-endpoint.gate.js';
+import { WebhookEndpointCache } from './endpoints/webhook-endpoint.cache.js';
 import { WebhookHttpSender } from './delivery/webhook-http.sender.js';
 import { WebhookPublisher } from './delivery/webhook.publisher.js';
 import { WEBHOOKS_TRANSPORT } from './delivery/webhook-transport.js';
@@ -57,8 +60,11 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
     WebhookUrlPolicy,
     WebhookSecretBox,
     WebhookPayloadFactory,
+    WebhookEndpointCache,
     WebhookEndpointsService,
     WebhookDeliveryStore,
+    WebhookDeliveryWriter,
+    WebhookEndpointGate,
     WebhookDeliveryQueue,
     WebhookAfterCommit,
     WebhookHttpSender,
@@ -82,7 +88,7 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
       HttpModule,
     ],
     // The page and the docs go first: the API's `GET /:id` would otherwise answer `/ui` and `/docs`.
-    controllers: [...(page ? [page] : []), ...(docs ? [docs] : []), admin],
+    controllers: extras.adminApi ? [...(page ? [page] : []), ...(docs ? [docs] : []), admin] : [],
     providers,
     exports: [WebhooksService, WebhookPublisher, WEBHOOKS_RESOLVED_OPTIONS],
   };

@@ -34,6 +34,21 @@ export interface WebhooksModuleOptions {
   maxResponseBodyBytes?: number;
   /** Deliveries in flight per worker process. Default `50`. */
   concurrency?: number;
+  /**
+   * Attempts in flight to one webhook at once, across all worker processes; its other
+   * deliveries wait their turn without spending an attempt or holding a worker slot. Default `10`.
+   */
+  perEndpointConcurrency?: number;
+  /**
+   * Consecutive transient failures of one webhook (time-out, connection or TLS error, 429,
+   * 502, 503, 504) that pause it: nothing is sent until a probe succeeds. Default `5`.
+   */
+  breakerThreshold?: number;
+  /**
+   * How long a paused webhook waits before one probe delivery; doubles after each failed
+   * probe, up to 10 min. A longer `Retry-After` wins. Default `30000`.
+   */
+  breakerCooldownMs?: number;
   /** Delivery log rows older than this many days are pruned. Default `30`. */
   deliveryRetentionDays?: number;
   /**
@@ -69,7 +84,9 @@ export interface WebhooksModuleExtras {
   adminPath?: string;
   /** Guards (classes or instances) in front of every admin route. Default none. */
   adminGuards?: Array<Type<CanActivate> | CanActivate>;
-  /** Serve the admin page at `/<adminPath>/ui`. Default `true`. */
+  /** Serve the admin REST API at `/<adminPath>`; false on worker-only nodes. Default `true`. */
+  adminApi?: boolean;
+  /** Serve the admin page at `/<adminPath>/ui` (with the admin API). Default `true`. */
   adminUi?: boolean;
   /**
    * Serve the OpenAPI document of the admin API at `/<adminPath>/docs-json` and Swagger UI at
@@ -91,6 +108,7 @@ export type ResolvedWebhooksOptions = Required<Omit<WebhooksModuleOptions, 'secr
 export const DEFAULT_EXTRAS: Required<WebhooksModuleExtras> = {
   adminPath: DEFAULT_ADMIN_PATH,
   adminGuards: [],
+  adminApi: true,
   adminUi: true,
   adminDocs: true,
   processDeliveries: true,
@@ -118,6 +136,9 @@ export function resolveWebhooksOptions(
     autoDisableAfter: 5,
     maxResponseBodyBytes: 65_536,
     concurrency: 50,
+    perEndpointConcurrency: 10,
+    breakerThreshold: 5,
+    breakerCooldownMs: 30_000,
     deliveryRetentionDays: 30,
     reconcileIntervalMs: 15_000,
     userAgent: `${WEBHOOKS_PACKAGE_NAME}/${WEBHOOKS_PACKAGE_VERSION}`,
@@ -143,6 +164,9 @@ function assertOptions(o: ResolvedWebhooksOptions): void {
   positiveInt('autoDisableAfter');
   positiveInt('maxResponseBodyBytes', 0);
   positiveInt('concurrency');
+  positiveInt('perEndpointConcurrency');
+  positiveInt('breakerThreshold');
+  positiveInt('breakerCooldownMs');
   positiveInt('deliveryRetentionDays');
   positiveInt('reconcileIntervalMs', 100);
   new WebhookAllowList(o.allowedHosts); // throws a TypeError naming a malformed entry

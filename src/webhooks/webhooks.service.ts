@@ -4,11 +4,14 @@ import { WebhooksValidationPipe } from './admin/webhooks-validation.pipe.js';
 import { WebhookDeliveryQueue } from './delivery/webhook-delivery.queue.js';
 import { WebhookDeliveryRunner, notSentWhileDisabled } from './delivery/webhook-delivery.runner.js';
 import { WebhookDeliveryStore } from './delivery/webhook-delivery.store.js';
+import { WebhookDeliveryWriter } from './delivery/webhook-delivery.writer.js';
+import { WebhookEndpointGate } from './delivery/webhook-endpoint.gate.js';
 import type { WebhookDeliveryQuery } from './delivery/webhook-delivery.store.js';
 import type { WebhookDelivery } from './delivery/webhook-delivery.entity.js';
 import { CreateWebhookDto } from './endpoints/dto/create-webhook.dto.js';
 import { UpdateWebhookDto } from './endpoints/dto/update-webhook.dto.js';
 import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service.js';
+import type { WebhookEndpoint } from './endpoints/webhook-endpoint.entity.js';
 import { toWebhookView } from './endpoints/webhook.view.js';
 import type { WebhookView } from './endpoints/webhook.view.js';
 import { ALL_EVENTS, WEBHOOK_EVENT_NAMES, isWebhookEventName } from './events/webhook-event.js';
@@ -77,23 +80,32 @@ export class WebhooksService {
   constructor(
     private readonly endpoints: WebhookEndpointsService,
     private readonly store: WebhookDeliveryStore,
+    private readonly writer: WebhookDeliveryWriter,
+    private readonly gate: WebhookEndpointGate,
     private readonly runner: WebhookDeliveryRunner,
     private readonly queue: WebhookDeliveryQueue,
     private readonly payloads: WebhookPayloadFactory,
   ) {}
 
   async list(): Promise<WebhookView[]> {
-    return (await this.endpoints.list()).map(toWebhookView);
+    const endpoints = await this.endpoints.list();
+    const paused = await this.gate.pausedUntil(endpoints.map((e) => e.id));
+    return endpoints.map((e) => toWebhookView(e, paused.get(e.id)));
   }
 
   async get(id: string): Promise<WebhookView> {
-    return toWebhookView(await this.endpoints.get(id));
+    return this.view(await this.endpoints.get(id));
+  }
+
+  /** A webhook as answered, with its breaker's `pausedUntil`. */
+  private async view(endpoint: WebhookEndpoint): Promise<WebhookView> {
+    return toWebhookView(endpoint, (await this.gate.pausedUntil([endpoint.id])).get(endpoint.id));
   }
 
   /** Creates a webhook; a plain object from the host's code is validated as the admin API validates its body. */
   async create(input: CreateWebhookDto): Promise<WebhookView> {
     const dto = await validated(input, CreateWebhookDto);
-    return toWebhookView(await this.endpoints.create(dto));
+    return this.view(await this.endpoints.create(dto));
   }
 
   /** Changes a webhook; validated like `create`. */
@@ -102,7 +114,7 @@ export class WebhooksService {
     const endpoint = await this.endpoints.update(id, dto);
     // A disabled webhook sends nothing: what still waits ends now, with a reason, and can be redelivered later.
     if (dto.enabled === false) await this.store.failWaiting(endpoint.id, notSentWhileDisabled('by an admin'));
-    return toWebhookView(endpoint);
+    return this.view(endpoint);
   }
 
   remove(id: string): Promise<void> {
@@ -132,7 +144,7 @@ export class WebhooksService {
     const chosen = event ?? (endpoint.events.find((e) => e !== ALL_EVENTS && isWebhookEventName(e)) as WebhookEventName | undefined) ?? WEBHOOK_EVENT_NAMES[0];
     const now = new Date();
     const deliveryId = randomUUID();
-    await this.store.insertMany([
+    await this.writer.insert([
       {
         id: deliveryId,
         webhookId: endpoint.id,
@@ -146,7 +158,7 @@ export class WebhooksService {
         updatedAt: now,
       },
     ]);
-    const outcome = await this.runner.run(deliveryId);
+    const outcome = await this.runner.runNow(deliveryId);
     if (!outcome) throw new Error(`Test delivery ${deliveryId} was not sent: it was taken by another worker.`);
     return {
       deliveryId,
@@ -197,8 +209,18 @@ export class WebhooksService {
     await this.endpoints.get(id);
     const found = await this.store.findOne(id, deliveryId);
     if (!found) throw new NotFoundException('Delivery not found');
+    const { delivery } = found;
     await this.store.requeue(deliveryId);
-    await this.queue.enqueueNow({ deliveryId, attempt: found.delivery.attempts + 1 });
+    // Everything the attempt needs goes in the job; the schedule (for a paused webhook's give-up) starts now.
+    await this.queue.enqueueNow({
+      deliveryId,
+      attempt: delivery.attempts + 1,
+      webhookId: delivery.webhookId,
+      event: delivery.event,
+      body: JSON.stringify(delivery.payload),
+      isTest: Boolean(delivery.isTest),
+      since: Date.now(),
+    });
     return { deliveryId, status: 'pending' };
   }
 }

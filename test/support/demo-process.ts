@@ -112,10 +112,11 @@ const STRIPPED = /^(NODE_OPTIONS|JEST_.*|PORT|DATABASE_URL|REDIS_URL|ADMIN_TOKEN
  * resolves once `GET /health` answers 200; rejects with its output when it
  * exits or is not healthy within `timeoutMs`.
  */
-export async function startDemo(env: Record<string, string>, { timeoutMs = 30_000 } = {}): Promise<DemoProcess> {
+export async function startDemo(env: Record<string, string>, { timeoutMs = 30_000, worker = false } = {}): Promise<DemoProcess> {
   const main = await buildDemo();
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !STRIPPED.test(name)));
-  const child = spawn(process.execPath, [main], {
+  // `--worker`: what `npm run start:worker` runs.
+  const child = spawn(process.execPath, worker ? [main, '--worker'] : [main], {
     env: { ...inherited, NO_COLOR: '1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -145,7 +146,7 @@ export async function startDemo(env: Record<string, string>, { timeoutMs = 30_00
       await demo.kill();
       throw new Error(`The demo was not healthy within ${timeoutMs} ms:\n${output}`);
     }
-    const port = /Live-chat demo listening on https?:\/\/[^:\s]+:(\d+)/.exec(output)?.[1];
+    const port = /(?:Live-chat demo|Webhook delivery worker) listening on https?:\/\/[^:\s]+:(\d+)/.exec(output)?.[1];
     if (port) {
       const url = `http://127.0.0.1:${port}`;
       const health = await fetch(`${url}/health`).catch(() => undefined);

@@ -5,6 +5,7 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
+import { WebhookEndpointCache } from '../../src/webhooks/endpoints/webhook-endpoint.cache.js';
 import { WebhookPublisher, WebhooksModule, webhookMigrations } from '../../src/webhooks/index.js';
 import type { WebhooksModuleExtras, WebhooksModuleOptions } from '../../src/webhooks/index.js';
 import { MYSQL, POSTGRES, REDIS, createPostgresDatabase, createTestDatabase, dropQueueKeys, uniqueName } from './services.js';
@@ -20,6 +21,8 @@ export interface WebhooksHost {
   queuePrefix: string;
   /** The admin API's path prefix, with a leading slash. */
   admin: string;
+  /** After a test changed webhook rows straight in SQL: drop the module's in-memory copy, as an admin write does. */
+  forgetEndpoints(): void;
   close(): Promise<void>;
 }
 
@@ -83,6 +86,7 @@ export async function bootWebhooksHost(host: HostOptions = {}): Promise<Webhooks
     database: db.name,
     queuePrefix,
     admin,
+    forgetEndpoints: () => app.get(WebhookEndpointCache).invalidate(),
     close: async () => {
       await app.close();
       await db.drop();

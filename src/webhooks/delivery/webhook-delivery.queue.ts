@@ -1,45 +1,119 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
-import type { Queue } from 'bull';
+import type { JobOptions, Queue } from 'bull';
+import type { Redis } from 'ioredis';
 import { WEBHOOKS_DELIVER_JOB, WEBHOOKS_QUEUE } from '../webhooks.constants.js';
 
+/**
+ * One attempt of one delivery. Jobs made when an event is published or a retry is
+ * scheduled carry everything the attempt needs (`webhookId`, `event`, `body`, `since`),
+ * so it reads nothing from the database; a job with only the first two (queued again
+ * by the reconciler) has the delivery loaded and claimed from the database first.
+ */
 export interface WebhookDeliveryJob {
   deliveryId: string;
   /** The attempt this job makes; part of the job id so a retry never collides with the job that scheduled it. */
   attempt: number;
+  webhookId?: string;
+  event?: string;
+  /** The exact bytes to send. */
+  body?: string;
+  isTest?: boolean;
+  /** When the delivery's schedule began (ms): a delivery held back by a paused webhook ends once it has all passed. */
+  since?: number;
 }
 
 export interface ScheduledWebhookDeliveryJob extends WebhookDeliveryJob {
   delayMs?: number;
 }
 
+/** A job whose data is not a delivery's (a bare or foreign hash): it ends no delivery. */
+export function isDeliveryJob(data: unknown): data is WebhookDeliveryJob {
+  const d = data as WebhookDeliveryJob | undefined;
+  return typeof d?.deliveryId === 'string' && Number.isInteger(d.attempt) && d.attempt >= 1;
+}
+
+/**
+ * Thrown by an attempt that may not go yet (its webhook is at its concurrency, its rate,
+ * or paused): Bull puts the job back among the delayed ones for `waitMs`. It spends no
+ * attempt of the delivery and holds no worker slot while it waits.
+ */
+export class WebhookDeliveryWait extends Error {
+  constructor(readonly waitMs: number, reason: string) {
+    super(`Waiting ${Math.round(waitMs)} ms: ${reason}`);
+    this.name = 'WebhookDeliveryWait';
+    // Bull stores the stack of every failure on the job: keep it one line.
+    this.stack = this.message;
+  }
+}
+
+const WAIT_BACKOFF = 'webhooks-wait';
+
 /**
  * How Bull watches the jobs in flight. A worker that dies holds its jobs until its
  * lock runs out; with 10 s locks checked every 5 s another worker takes them back
  * within about 20 s, well inside the 60 s the contract promises. Locks are renewed
- * every 5 s while an attempt runs, however long it takes.
+ * every 5 s while an attempt runs, however long it takes. A job that must wait its
+ * turn goes back among the delayed jobs for as long as its `WebhookDeliveryWait` says.
  */
-export const WEBHOOKS_QUEUE_SETTINGS = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 1 };
+export const WEBHOOKS_QUEUE_SETTINGS = {
+  lockDuration: 10_000,
+  stalledInterval: 5_000,
+  maxStalledCount: 1,
+  backoffStrategies: {
+    [WAIT_BACKOFF]: (_attemptsMade: number, err: Error) => Math.max(1, Math.round((err as WebhookDeliveryWait).waitMs ?? 1_000)),
+  },
+};
 
-/**
- * How long a host's emit waits for Redis. The rows are written before this, so a
- * Redis that is down delays the chat route by at most this much; the reconciler
- * queues the jobs once Redis answers again.
- */
-export const WEBHOOKS_ENQUEUE_TIMEOUT_MS = 2_000;
-
-function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
+const JOB_OPTIONS: JobOptions = {
+  removeOnComplete: true,
+  removeOnFail: true,
+  // Bull's own attempts count only turns waited, never the delivery's attempts.
+  attempts: 1_000_000_000,
+  backoff: { type: WAIT_BACKOFF },
+  stackTraceLimit: 1,
+};
 
 /** One job per delivery attempt, so a job added twice (by the reconciler, say) is one job. */
 export function deliveryJobId(deliveryId: string, attempt: number): string {
   return `${deliveryId}:${attempt}`;
 }
+
+/** A due delivery as the reconciler found it in the database. */
+export interface WebhookDueJob extends WebhookDeliveryJob {
+  webhookId: string;
+}
+
+/*
+ * Which due deliveries have no live job: not in flight (a slot of its webhook), and no
+ * job hash with data that waits, is delayed or is active. A bare hash (what a flush
+ * between Bull's "move to active" and the job's start leaves) or a finished one is
+ * deleted here, so the job can be added again under its id.
+ */
+const MISSING = `
+local prefix, now = ARGV[1], tonumber(ARGV[2])
+local out = {}
+for i = 3, #ARGV, 3 do
+  local jobId, deliveryId, slots = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local alive = false
+  local lease = redis.call('ZSCORE', slots, deliveryId)
+  if lease and tonumber(lease) > now then alive = true end
+  if not alive then
+    local key = prefix .. jobId
+    if redis.call('HEXISTS', key, 'data') == 1 and redis.call('HEXISTS', key, 'finishedOn') == 0 then
+      if redis.call('ZSCORE', prefix .. 'delayed', jobId) or redis.call('LPOS', prefix .. 'wait', jobId)
+        or redis.call('LPOS', prefix .. 'active', jobId) or redis.call('LPOS', prefix .. 'paused', jobId) then
+        alive = true
+      end
+    end
+    if not alive then redis.call('DEL', key, key .. ':logs') end
+  end
+  if not alive then out[#out + 1] = (i - 1) / 3 end
+end
+return out
+`;
+
+type QueueRedis = Redis & { webhooksMissing(...args: Array<string | number>): Promise<number[]> };
 
 /**
  * Moves due deliveries to the worker. The database stays the source of truth:
@@ -48,28 +122,41 @@ export function deliveryJobId(deliveryId: string, attempt: number): string {
 @Injectable()
 export class WebhookDeliveryQueue {
   private readonly logger = new Logger('WebhooksModule');
+  private pending: ScheduledWebhookDeliveryJob[] = [];
+  private flushing?: Promise<void>;
 
   constructor(@InjectQueue(WEBHOOKS_QUEUE) readonly queue: Queue<WebhookDeliveryJob>) {}
 
-  /** Queues jobs; a job whose id is already queued stays as it is. Never throws: the rows are stored. */
-  async enqueue(jobs: ScheduledWebhookDeliveryJob[]): Promise<void> {
-    if (jobs.length === 0) return;
+  /**
+   * Queues jobs; a job whose id is already queued stays as it is. Jobs handed in during
+   * one turn of the event loop go to Redis in one pipeline. Never throws, and never
+   * waits for a Redis that is down: the rows are stored, and the reconciler queues them.
+   */
+  enqueue(jobs: ScheduledWebhookDeliveryJob[]): Promise<void> {
+    if (jobs.length === 0) return Promise.resolve();
+    this.pending.push(...jobs);
+    return (this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush()));
+  }
+
+  private async flush(): Promise<void> {
+    const jobs = this.pending;
+    this.pending = [];
+    this.flushing = undefined;
+    // While Redis is down (not while it first connects) nothing is sent to it: its client
+    // would hold every job in memory. The reconciler queues them once it is back.
+    const status = (this.queue.client as Redis).status;
+    if (status === 'reconnecting' || status === 'close' || status === 'end') {
+      this.logger.warn(`Could not queue ${jobs.length} webhook deliveries (Redis is ${status}); they are stored and will be sent once the queue answers.`);
+      return;
+    }
     try {
-      const adding = this.queue.addBulk(
-        jobs.map(({ deliveryId, attempt, delayMs }) => ({
+      await this.queue.addBulk(
+        jobs.map(({ delayMs, ...data }) => ({
           name: WEBHOOKS_DELIVER_JOB,
-          data: { deliveryId, attempt },
-          opts: {
-            jobId: deliveryJobId(deliveryId, attempt),
-            delay: delayMs && delayMs > 0 ? delayMs : undefined,
-            removeOnComplete: true,
-            removeOnFail: true,
-          },
+          data,
+          opts: { ...JOB_OPTIONS, jobId: deliveryJobId(data.deliveryId, data.attempt), delay: delayMs && delayMs > 0 ? delayMs : undefined },
         })),
       );
-      // A late answer is harmless: job ids make a second add of the same attempt a no-op.
-      adding.catch(() => undefined);
-      await withinTime(adding, WEBHOOKS_ENQUEUE_TIMEOUT_MS);
     } catch (err) {
       this.logger.warn(
         `Could not queue ${jobs.length} webhook deliveries (${(err as Error).message}); they are stored and will be sent once the queue answers.`,
@@ -91,16 +178,17 @@ export class WebhookDeliveryQueue {
     await this.enqueue([job]);
   }
 
-  /** The jobs of `jobs` that Redis does not hold (flushed, lost, or never added). */
-  async missing<T extends WebhookDeliveryJob>(jobs: T[]): Promise<T[]> {
+  /**
+   * The jobs of `jobs` that have nothing live in Redis (flushed, lost, failed, a bare
+   * hash, or never added), with any dead hash of theirs removed so they can be added again.
+   */
+  async missing<T extends WebhookDueJob>(jobs: T[]): Promise<T[]> {
     if (jobs.length === 0) return [];
-    const pipeline = this.queue.client.pipeline();
-    for (const job of jobs) pipeline.exists(this.queue.toKey(deliveryJobId(job.deliveryId, job.attempt)));
-    const answers = (await pipeline.exec()) ?? [];
-    return jobs.filter((_, i) => {
-      const [err, exists] = answers[i] ?? [null, 0];
-      if (err) throw err;
-      return exists === 0;
-    });
+    const client = this.queue.client as QueueRedis;
+    if (typeof client.webhooksMissing !== 'function') client.defineCommand('webhooksMissing', { numberOfKeys: 0, lua: MISSING });
+    const args: Array<string | number> = [this.queue.toKey(''), Date.now()];
+    for (const job of jobs) args.push(deliveryJobId(job.deliveryId, job.attempt), job.deliveryId, this.queue.toKey(`ep:${job.webhookId}:slots`));
+    const indexes = await client.webhooksMissing(...args);
+    return indexes.map((i) => jobs[Number(i)]);
   }
 }

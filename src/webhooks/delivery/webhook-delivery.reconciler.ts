@@ -11,7 +11,9 @@ import { WebhookPeriodicTask } from './webhook-periodic.task.js';
 const RECONCILE_BATCH = 500;
 
 /**
- * Finds deliveries that are due but have no queue job, and queues them again:
+ * Finds deliveries that are due but have no live queue job, and queues them again. It
+ * decides from the database: a due delivery that is not in flight and whose job is not
+ * waiting, delayed or active (missing, failed, or a bare hash left by a flush) goes back:
  * after Redis lost its data (flushed, restarted without persistence), a job
  * lost in a crash, a commit whose jobs were never queued, or a worker that died
  * holding a delivery (once its lease runs out). Runs in every worker process at
@@ -46,8 +48,9 @@ export class WebhookDeliveryReconciler implements OnApplicationBootstrap, Before
     for (;;) {
       const due = await this.store.findDue(now, RECONCILE_BATCH, after);
       if (due.length === 0) break;
-      const missing = await this.queue.missing(due.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1 })));
-      await this.queue.enqueue(missing);
+      // Jobs that name only the delivery: the worker loads and claims it from the database.
+      const missing = await this.queue.missing(due.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1, webhookId: d.webhookId })));
+      await this.queue.enqueue(missing.map(({ deliveryId, attempt }) => ({ deliveryId, attempt })));
       requeued += missing.length;
       if (due.length < RECONCILE_BATCH || this.task.isStopped) break;
       after = due[due.length - 1];

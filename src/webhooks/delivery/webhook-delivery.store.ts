@@ -1,29 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, In, IsNull, LessThan, Or } from 'typeorm';
-import type { EntityManager, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import type { Repository } from 'typeorm';
 import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
+import { clip } from './webhook-delivery.writer.js';
 import type { WebhookDeliveryStatus } from './webhook-delivery.entity.js';
-
-export type NewWebhookDelivery = Pick<
-  WebhookDelivery,
-  'id' | 'webhookId' | 'event' | 'payload' | 'status' | 'attempts' | 'isTest' | 'nextAttemptAt' | 'createdAt' | 'updatedAt'
->;
-
-export interface WebhookAttemptRecord {
-  attempt: number;
-  at: Date;
-  success: boolean;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  responseBody: string | null;
-  requestHeaders: Record<string, string>;
-  status: WebhookDeliveryStatus;
-  nextAttemptAt: Date | null;
-}
 
 export interface WebhookDeliveryQuery {
   status?: WebhookDeliveryStatus;
@@ -34,13 +16,7 @@ export interface WebhookDeliveryQuery {
 }
 
 /** What the reconciler needs of a due delivery. */
-export type WebhookDueDelivery = Pick<WebhookDelivery, 'id' | 'attempts'> & { nextAttemptAt: Date };
-
-const ERROR_MAX = 1000;
-
-function clip(text: string | null, max = ERROR_MAX): string | null {
-  return text === null || text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
+export type WebhookDueDelivery = Pick<WebhookDelivery, 'id' | 'webhookId' | 'attempts'> & { nextAttemptAt: Date };
 
 export function encodeCursor(d: Pick<WebhookDelivery, 'createdAt' | 'id'>): string {
   return Buffer.from(`${d.createdAt.toISOString()}|${d.id}`).toString('base64url');
@@ -60,13 +36,6 @@ export class WebhookDeliveryStore {
     @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
     @InjectRepository(WebhookDeliveryAttempt) private readonly attempts: Repository<WebhookDeliveryAttempt>,
   ) {}
-
-  /** Writes new delivery rows in one statement; inside the caller's transaction when given its manager. */
-  async insertMany(rows: NewWebhookDelivery[], manager?: EntityManager): Promise<void> {
-    if (rows.length === 0) return;
-    const repo = manager ? manager.getRepository(WebhookDelivery) : this.deliveries;
-    await repo.insert(rows as QueryDeepPartialEntity<WebhookDelivery>[]);
-  }
 
   /**
    * Takes a delivery for one sender until `leaseMs` from now, so no two send it
@@ -94,50 +63,21 @@ export class WebhookDeliveryStore {
     await this.deliveries.update({ id, lockedUntil }, { lockedUntil: null, updatedAt: new Date() });
   }
 
-  findWithWebhook(id: string): Promise<WebhookDelivery | null> {
-    return this.deliveries.findOne({ where: { id }, relations: { webhook: true } });
+  findOneById(id: string): Promise<WebhookDelivery | null> {
+    return this.deliveries.findOne({ where: { id } });
   }
 
-  /** Logs an attempt and moves the delivery to its new state, both or neither; false when the delivery is gone (deleted with its webhook). */
-  async recordAttempt(deliveryId: string, record: WebhookAttemptRecord): Promise<boolean> {
-    return this.deliveries.manager.transaction(async (tx) => {
-      // The update first: it locks the row, and finds nothing when the webhook (and
-      // with it the delivery) was deleted while the attempt ran.
-      const updated = await tx.update(WebhookDelivery, deliveryId, {
-        status: record.status,
-        attempts: record.attempt,
-        statusCode: record.statusCode,
-        durationMs: record.durationMs,
-        error: clip(record.error),
-        responseBody: record.responseBody,
-        requestHeaders: record.requestHeaders,
-        nextAttemptAt: record.nextAttemptAt,
-        lockedUntil: null,
-        updatedAt: new Date(),
-      });
-      if (!updated.affected) return false;
-      await tx.insert(WebhookDeliveryAttempt, {
-        deliveryId,
-        attempt: record.attempt,
-        at: record.at,
-        success: record.success,
-        statusCode: record.statusCode,
-        durationMs: record.durationMs,
-        error: clip(record.error),
-      });
-      return true;
-    });
-  }
-
-  /** Ends a delivery without sending it (e.g. its endpoint is disabled). */
-  async fail(deliveryId: string, error: string): Promise<void> {
-    await this.deliveries.update(deliveryId, {
-      status: 'failed',
-      error: clip(error),
-      nextAttemptAt: null,
-      lockedUntil: null,
-      updatedAt: new Date(),
-    });
+  /**
+   * Ends a delivery still waiting to be sent, without sending it (its endpoint is disabled,
+   * or stayed paused past the retry schedule); with `expectedAttempts`, only while it has
+   * made exactly that many. Resolves to whether it ended now.
+   */
+  async fail(deliveryId: string, error: string, expectedAttempts?: number): Promise<boolean> {
+    const result = await this.deliveries.update(
+      { id: deliveryId, status: In(['pending', 'retrying']), ...(expectedAttempts === undefined ? {} : { attempts: expectedAttempts }) },
+      { status: 'failed', error: clip(error), nextAttemptAt: null, lockedUntil: null, updatedAt: new Date() },
+    );
+    return (result.affected ?? 0) > 0;
   }
 
   /** Ends every delivery of a webhook that is still waiting to be sent; resolves to how many. */
@@ -166,7 +106,7 @@ export class WebhookDeliveryStore {
   findDue(now: Date, limit: number, after?: WebhookDueDelivery): Promise<WebhookDueDelivery[]> {
     const qb = this.deliveries
       .createQueryBuilder('d')
-      .select(['d.id', 'd.attempts', 'd.nextAttemptAt'])
+      .select(['d.id', 'd.webhookId', 'd.attempts', 'd.nextAttemptAt'])
       .where('d.status IN (:...statuses)', { statuses: ['pending', 'retrying'] })
       .andWhere('d.nextAttemptAt <= :now', { now })
       .andWhere(new Brackets((w) => w.where('d.lockedUntil IS NULL').orWhere('d.lockedUntil < :now', { now })));

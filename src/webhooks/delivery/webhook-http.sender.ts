@@ -1,7 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
-import { firstValueFrom } from 'rxjs';
 import { Agent } from 'undici';
 import { WebhookUrlPolicy } from '../security/webhook-url.policy.js';
 import { WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
@@ -23,6 +22,11 @@ export interface WebhookHttpResult {
   responseHeaders: Record<string, string>;
   /** Why no response came (time-out, refused, TLS, DNS, blocked address). */
   error: string | null;
+  /**
+   * False when no request was made because the URL or its address is refused here (a
+   * setting to fix, not an outage): such a failure does not count toward the breaker.
+   */
+  transient?: boolean;
 }
 
 /**
@@ -61,24 +65,23 @@ export class WebhookHttpSender implements OnApplicationShutdown {
       // address, which never reaches the agent's lookup; names are checked there as they connect.
       this.urlPolicy.checkBeforeConnect(request.url);
     } catch (err) {
-      return this.failure(elapsed(), (err as Error).message);
+      return { ...this.failure(elapsed(), (err as Error).message), transient: false };
     }
     try {
-      const response = await firstValueFrom(
-        this.http.request<string>({
-          url: request.url,
-          method: 'POST',
-          headers: request.headers,
-          data: request.body,
-          timeout: this.options.requestTimeoutMs,
-          maxRedirects: 0,
-          responseType: 'text',
-          transformRequest: [(data: unknown) => data],
-          transformResponse: [(data: unknown) => data],
-          validateStatus: () => true,
-          adapter: this.adapter,
-        }),
-      );
+      // `axiosRef` directly: HttpService's Observable wrapper adds nothing to one request but cost.
+      const response = await this.http.axiosRef.request<string>({
+        url: request.url,
+        method: 'POST',
+        headers: request.headers,
+        data: request.body,
+        timeout: this.options.requestTimeoutMs,
+        maxRedirects: 0,
+        responseType: 'text',
+        transformRequest: [(data: unknown) => data],
+        transformResponse: [(data: unknown) => data],
+        validateStatus: () => true,
+        adapter: this.adapter,
+      });
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(response.headers)) {
         if (typeof value === 'string') headers[name.toLowerCase()] = value;
@@ -91,7 +94,9 @@ export class WebhookHttpSender implements OnApplicationShutdown {
         error: null,
       };
     } catch (err) {
-      return this.failure(elapsed(), describeSendError(err, this.options.requestTimeoutMs));
+      const blocked = (err as { name?: string; cause?: { name?: string } })?.name === 'WebhookBlockedAddressError' ||
+        (err as { cause?: { name?: string } })?.cause?.name === 'WebhookBlockedAddressError';
+      return { ...this.failure(elapsed(), describeSendError(err, this.options.requestTimeoutMs)), ...(blocked ? { transient: false } : {}) };
     }
   }
 

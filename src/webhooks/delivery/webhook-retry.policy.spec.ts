@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { WebhookHttpResult } from './webhook-http.sender.js';
-import { GONE_REASON, decideAttempt, describeOutcome, parseRetryAfter } from './webhook-retry.policy.js';
+import { GONE_REASON, decideAttempt, describeOutcome, giveUpWhilePaused, isTransient, parseRetryAfter, scheduleSpanMs } from './webhook-retry.policy.js';
 
 const DELAYS = [1_000, 5_000, 20_000];
 
@@ -19,15 +19,15 @@ const ctx = (attempt: number, extra: Partial<Parameters<typeof decideAttempt>[1]
 
 describe('decideAttempt', () => {
   it('takes every 2xx as success', () => {
-    for (const code of [200, 201, 202, 204, 299]) expect(decideAttempt(answer(code), ctx(1))).toEqual({ status: 'success' });
+    for (const code of [200, 201, 202, 204, 299]) expect(decideAttempt(answer(code), ctx(1))).toEqual({ status: 'success', transient: false });
   });
 
   it('retries after each delay of the schedule in turn, then gives up', () => {
-    expect(decideAttempt(answer(500), ctx(1))).toEqual({ status: 'retrying', delayMs: 1_000, error: 'HTTP 500' });
+    expect(decideAttempt(answer(500), ctx(1))).toEqual({ status: 'retrying', delayMs: 1_000, error: 'HTTP 500', transient: false });
     expect(decideAttempt(answer(500), ctx(2))).toMatchObject({ status: 'retrying', delayMs: 5_000 });
     expect(decideAttempt(answer(500), ctx(3))).toMatchObject({ status: 'retrying', delayMs: 20_000 });
-    expect(decideAttempt(answer(500), ctx(4))).toEqual({ status: 'failed', error: 'HTTP 500' });
-    expect(decideAttempt(answer(500), ctx(1, { retryDelaysMs: [] }))).toEqual({ status: 'failed', error: 'HTTP 500' });
+    expect(decideAttempt(answer(500), ctx(4))).toEqual({ status: 'failed', error: 'HTTP 500', transient: false });
+    expect(decideAttempt(answer(500), ctx(1, { retryDelaysMs: [] }))).toEqual({ status: 'failed', error: 'HTTP 500', transient: false });
   });
 
   it('adds up to 10 % jitter, never less than the schedule', () => {
@@ -44,6 +44,7 @@ describe('decideAttempt', () => {
       status: 'failed',
       error: 'HTTP 410 Gone: the receiver says this endpoint no longer exists',
       disableReason: GONE_REASON,
+      transient: false,
     });
   });
 
@@ -58,11 +59,12 @@ describe('decideAttempt', () => {
       status: 'retrying',
       delayMs: 1_000,
       error: 'Timed out after 300 ms (waiting for the response)',
+      transient: true,
     });
   });
 
   it('never retries a test delivery', () => {
-    expect(decideAttempt(answer(500), ctx(1, { isTest: true }))).toEqual({ status: 'failed', error: 'HTTP 500' });
+    expect(decideAttempt(answer(500), ctx(1, { isTest: true }))).toEqual({ status: 'failed', error: 'HTTP 500', transient: false });
   });
 
   it('waits Retry-After seconds on 429 and 503 instead of the schedule', () => {
@@ -70,6 +72,8 @@ describe('decideAttempt', () => {
       status: 'retrying',
       delayMs: 3_000,
       error: 'HTTP 429 (Retry-After: 3; retrying in 3 s)',
+      transient: true,
+      retryAfterMs: 3_000,
     });
     expect(decideAttempt(answer(503, { 'retry-after': '0' }), ctx(2))).toMatchObject({ delayMs: 0 });
     // Shorter than the schedule is honoured too: the receiver knows when it is back.
@@ -116,5 +120,34 @@ describe('describeOutcome', () => {
     expect(describeOutcome(answer(204))).toBeNull();
     expect(describeOutcome(answer(404))).toBe('HTTP 404');
     expect(describeOutcome(answer(null, {}, 'Connection refused'))).toBe('Connection refused');
+  });
+});
+
+describe('what the breaker counts', () => {
+  it('counts time-outs, connection and TLS errors, 429, 502, 503 and 504 as transient', () => {
+    for (const code of [429, 502, 503, 504]) expect(isTransient(answer(code))).toBe(true);
+    expect(isTransient(answer(null, {}, 'Timed out after 300 ms (waiting for the response)'))).toBe(true);
+    expect(isTransient(answer(null, {}, 'Connection refused by 127.0.0.1:9: nothing accepts connections there'))).toBe(true);
+  });
+
+  it('does not count answers that say "no", successes, or an address refused here', () => {
+    for (const code of [200, 204, 302, 400, 401, 404, 410, 500, 501]) expect(isTransient(answer(code))).toBe(false);
+    expect(isTransient({ ...answer(null, {}, 'Webhook URL resolves to a private address'), transient: false })).toBe(false);
+  });
+});
+
+describe('giving up while paused', () => {
+  const now = Date.parse('2025-01-15T12:00:00.000Z');
+
+  it('waits on until the whole schedule has passed since the first try', () => {
+    expect(scheduleSpanMs(DELAYS)).toBe(26_000);
+    expect(giveUpWhilePaused(now - 25_999, undefined, DELAYS, now)).toBeUndefined();
+  });
+
+  it('then ends the delivery with an error that says the endpoint was unreachable', () => {
+    const error = giveUpWhilePaused(now - 26_000, new Date(now + 5_000), DELAYS, now);
+    expect(error).toContain('Gave up after 26 s');
+    expect(error).toContain('the endpoint was unreachable');
+    expect(error).toContain('2025-01-15T12:00:05.000Z');
   });
 });

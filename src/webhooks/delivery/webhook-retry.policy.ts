@@ -1,9 +1,18 @@
 import type { WebhookHttpResult } from './webhook-http.sender.js';
 
-export type WebhookAttemptDecision =
+export type WebhookAttemptDecision = (
   | { status: 'success' }
   | { status: 'retrying'; delayMs: number; error: string }
-  | { status: 'failed'; error: string; disableReason?: string };
+  | { status: 'failed'; error: string; disableReason?: string }
+) & {
+  /**
+   * What the breaker counts: a time-out, a connection, DNS or TLS error, 429, 502, 503 or 504
+   * says the receiver is unreachable or overloaded now, not that this delivery is wrong.
+   */
+  transient: boolean;
+  /** A 429's or 503's `Retry-After`, in ms: a pause lasts at least this long. */
+  retryAfterMs?: number;
+};
 
 export interface WebhookAttemptContext {
   /** This attempt's number, 1 for the first try. */
@@ -21,6 +30,36 @@ const JITTER = 0.1;
 
 /** Statuses whose `Retry-After` header replaces the schedule. */
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
+
+/** Statuses that say "not now" rather than "no": they count toward the breaker. */
+const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
+
+/** Whether an attempt's outcome counts toward pausing its webhook. */
+export function isTransient(result: WebhookHttpResult): boolean {
+  if (result.statusCode === null) return result.error !== null && result.transient !== false;
+  return TRANSIENT_STATUSES.has(result.statusCode);
+}
+
+/** The whole retry schedule: once this much has passed since a delivery's first try, it ends. */
+export function scheduleSpanMs(retryDelaysMs: readonly number[]): number {
+  return retryDelaysMs.reduce((sum, d) => sum + d, 0);
+}
+
+/**
+ * A delivery held back by its paused webhook still ends: once the whole retry schedule
+ * has passed since `sinceMs`, it fails with this error (and counts toward `autoDisableAfter`).
+ * Undefined while it may wait on.
+ */
+export function giveUpWhilePaused(sinceMs: number, pausedUntil: Date | undefined, retryDelaysMs: readonly number[], now = Date.now()): string | undefined {
+  const span = scheduleSpanMs(retryDelaysMs);
+  if (now - sinceMs < span) return undefined;
+  const seconds = Math.round(span / 1000);
+  return (
+    `Gave up after ${seconds} s (the whole retry schedule): the endpoint was unreachable, and its webhook stayed paused by the breaker` +
+    (pausedUntil ? ` (next probe at ${pausedUntil.toISOString()})` : '') +
+    '. Redeliver it once the receiver answers.'
+  );
+}
 
 /** The reason given when a `410 Gone` disables an endpoint. */
 export const GONE_REASON = 'The endpoint answered 410 Gone';
@@ -58,21 +97,23 @@ export function describeOutcome(result: WebhookHttpResult): string | null {
  */
 export function decideAttempt(result: WebhookHttpResult, ctx: WebhookAttemptContext): WebhookAttemptDecision {
   const error = describeOutcome(result);
-  if (error === null) return { status: 'success' };
-  if (result.statusCode === 410) return { status: 'failed', error, disableReason: GONE_REASON };
-  if (ctx.isTest || ctx.attempt > ctx.retryDelaysMs.length) return { status: 'failed', error };
+  if (error === null) return { status: 'success', transient: false };
+  const transient = isTransient(result);
+  if (result.statusCode === 410) return { status: 'failed', error, disableReason: GONE_REASON, transient };
+  const retryAfter = RETRY_AFTER_STATUSES.has(result.statusCode ?? 0)
+    ? parseRetryAfter(result.responseHeaders['retry-after'], ctx.now ?? Date.now())
+    : undefined;
+  const pause = retryAfter === undefined ? {} : { retryAfterMs: retryAfter };
+  if (ctx.isTest || ctx.attempt > ctx.retryDelaysMs.length) return { status: 'failed', error, transient, ...pause };
 
   const delays = ctx.retryDelaysMs;
   let base = delays[ctx.attempt - 1];
   let reason = error;
-  const retryAfter = RETRY_AFTER_STATUSES.has(result.statusCode ?? 0)
-    ? parseRetryAfter(result.responseHeaders['retry-after'], ctx.now ?? Date.now())
-    : undefined;
   if (retryAfter !== undefined) {
     const cap = Math.max(base, delays[ctx.attempt] ?? base);
     base = Math.min(retryAfter, cap);
     reason = `${error} (Retry-After: ${result.responseHeaders['retry-after']}; retrying in ${Math.round(base / 1000)} s)`;
   }
   const delayMs = Math.round(base * (1 + JITTER * (ctx.random ?? Math.random)()));
-  return { status: 'retrying', delayMs, error: reason };
+  return { status: 'retrying', delayMs, error: reason, transient, ...pause };
 }

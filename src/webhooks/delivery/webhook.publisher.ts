@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { WebhookEndpointsService } from '../endpoints/webhook-endpoints.service.js';
+import { WebhookEndpointCache } from '../endpoints/webhook-endpoint.cache.js';
 import { formatPayload } from '../events/webhook-format.js';
 import { WebhookPayloadFactory } from '../events/webhook-payload.factory.js';
 import type { WebhookEventName } from '../events/webhook-event.js';
 import { WebhookAfterCommit } from './webhook-after-commit.js';
 import { WebhookDeliveryQueue } from './webhook-delivery.queue.js';
-import { WebhookDeliveryStore } from './webhook-delivery.store.js';
-import type { NewWebhookDelivery } from './webhook-delivery.store.js';
+import { WebhookDeliveryWriter } from './webhook-delivery.writer.js';
+import type { NewWebhookDelivery } from './webhook-delivery.writer.js';
 
 export interface PublishOptions {
   /**
@@ -26,8 +26,8 @@ export interface PublishOptions {
 export class WebhookPublisher {
   constructor(
     private readonly payloads: WebhookPayloadFactory,
-    private readonly endpoints: WebhookEndpointsService,
-    private readonly store: WebhookDeliveryStore,
+    private readonly endpoints: WebhookEndpointCache,
+    private readonly writer: WebhookDeliveryWriter,
     private readonly queue: WebhookDeliveryQueue,
     private readonly afterCommit: WebhookAfterCommit,
   ) {}
@@ -39,7 +39,7 @@ export class WebhookPublisher {
    */
   async publish(event: WebhookEventName, input: unknown, options: PublishOptions = {}): Promise<string[]> {
     const payload = this.payloads.build(event, input);
-    const endpoints = await this.endpoints.findSubscribed(event);
+    const endpoints = await this.endpoints.subscribed(event);
     if (endpoints.length === 0) return [];
     const now = new Date();
     const rows: NewWebhookDelivery[] = endpoints.map((endpoint) => ({
@@ -54,11 +54,20 @@ export class WebhookPublisher {
       createdAt: now,
       updatedAt: now,
     }));
-    await this.store.insertMany(rows, options.manager);
-    const jobs = rows.map((row) => ({ deliveryId: row.id, attempt: 1 }));
+    await this.writer.insert(rows, options.manager);
+    const since = now.getTime();
+    const jobs = rows.map((row) => ({
+      deliveryId: row.id,
+      attempt: 1,
+      webhookId: row.webhookId,
+      event,
+      body: JSON.stringify(row.payload),
+      since,
+    }));
     const runner = options.manager?.queryRunner;
     if (runner?.isTransactionActive) this.afterCommit.defer(runner, jobs);
-    else await this.queue.enqueue(jobs);
+    // Not awaited: the rows are stored, and a Redis that is slow or down must not hold up the chat request.
+    else void this.queue.enqueue(jobs);
     return rows.map((row) => row.id);
   }
 }

@@ -35,6 +35,10 @@ export class WebhookEndpoint {
   @Column({ type: 'varchar', length: 16, default: 'json' })
   format: WebhookFormat;
 
+  /** At most this many requests per second to this webhook; null for no limit. */
+  @Column({ type: 'double precision', nullable: true })
+  rateLimit?: number | null;
+
   @Column({ type: 'int', default: 0 })
   consecutiveFailures: number;
 

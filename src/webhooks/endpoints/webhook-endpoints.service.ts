@@ -3,7 +3,6 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { Repository } from 'typeorm';
-import { isSubscribed } from '../events/webhook-event.js';
 import { WebhookBlockedAddressError } from '../errors/webhook-blocked-address.error.js';
 import { WebhookUrlError } from '../errors/webhook-url.error.js';
 import { WebhookSecretBox } from '../security/webhook-secret.box.js';
@@ -13,6 +12,7 @@ import { WEBHOOK_DISABLED_EVENT, WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.c
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
 import type { CreateWebhookDto } from './dto/create-webhook.dto.js';
 import type { UpdateWebhookDto } from './dto/update-webhook.dto.js';
+import { WebhookEndpointCache } from './webhook-endpoint.cache.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 
 /** Payload of the `webhook.disabled` Nest event. */
@@ -35,6 +35,7 @@ export class WebhookEndpointsService {
     private readonly urlPolicy: WebhookUrlPolicy,
     private readonly secrets: WebhookSecretBox,
     private readonly events: EventEmitter2,
+    private readonly cache: WebhookEndpointCache,
     @Inject(WEBHOOKS_RESOLVED_OPTIONS) private readonly options: ResolvedWebhooksOptions,
   ) {}
 
@@ -58,9 +59,10 @@ export class WebhookEndpointsService {
       events: unique(dto.events),
       enabled: dto.enabled ?? true,
       format: dto.format ?? 'json',
+      rateLimit: dto.rateLimit ?? null,
       consecutiveFailures: 0,
     });
-    return this.endpoints.save(endpoint);
+    return this.changed(await this.endpoints.save(endpoint));
   }
 
   async update(id: string, dto: UpdateWebhookDto): Promise<WebhookEndpoint> {
@@ -72,6 +74,7 @@ export class WebhookEndpointsService {
     if (dto.name !== undefined) endpoint.name = dto.name;
     if (dto.events !== undefined) endpoint.events = unique(dto.events);
     if (dto.format !== undefined) endpoint.format = dto.format;
+    if (dto.rateLimit !== undefined) endpoint.rateLimit = dto.rateLimit;
     if (dto.secret !== undefined) {
       endpoint.secret = this.secrets.seal(dto.secret);
       endpoint.previousSecret = null;
@@ -90,18 +93,13 @@ export class WebhookEndpointsService {
       endpoint.disabledReason = 'Disabled by an admin';
     }
     if (dto.enabled !== undefined) endpoint.enabled = dto.enabled;
-    return this.endpoints.save(endpoint);
+    return this.changed(await this.endpoints.save(endpoint));
   }
 
   async remove(id: string): Promise<void> {
     const result = await this.endpoints.delete({ id });
     if (!result.affected) throw new NotFoundException('Webhook not found');
-  }
-
-  /** Enabled endpoints subscribed to an event. */
-  async findSubscribed(event: string): Promise<WebhookEndpoint[]> {
-    const enabled = await this.endpoints.find({ where: { enabled: true } });
-    return enabled.filter((e) => isSubscribed(e.events, event));
+    this.changed();
   }
 
   signingSecrets(endpoint: WebhookEndpoint, now = new Date()): WebhookSigningSecrets {
@@ -128,13 +126,16 @@ export class WebhookEndpointsService {
     endpoint.secret = this.secrets.seal(secret);
     endpoint.previousSecret = current ? this.secrets.seal(current) : null;
     endpoint.previousSecretExpiresAt = current ? new Date(now.getTime() + WEBHOOK_SECRET_ROTATION_GRACE_MS) : null;
-    await this.endpoints.save(endpoint);
+    this.changed(await this.endpoints.save(endpoint));
     return secret;
   }
 
   /** A delivery succeeded: the failure streak ends. */
   async recordSuccess(endpoint: WebhookEndpoint): Promise<void> {
-    if (endpoint.consecutiveFailures > 0) await this.endpoints.update({ id: endpoint.id }, { consecutiveFailures: 0 });
+    if (endpoint.consecutiveFailures > 0) {
+      await this.endpoints.update({ id: endpoint.id }, { consecutiveFailures: 0 });
+      this.changed();
+    }
   }
 
   /**
@@ -143,6 +144,7 @@ export class WebhookEndpointsService {
    */
   async recordFinalFailure(endpoint: WebhookEndpoint): Promise<string | undefined> {
     await this.endpoints.increment({ id: endpoint.id }, 'consecutiveFailures', 1);
+    this.changed();
     const current = await this.endpoints.findOne({ where: { id: endpoint.id } });
     if (current && current.enabled && current.consecutiveFailures >= this.options.autoDisableAfter) {
       const reason = `Disabled after ${current.consecutiveFailures} consecutive failed deliveries; re-enable it once the receiver works.`;
@@ -161,6 +163,7 @@ export class WebhookEndpointsService {
       { enabled: false, disabledAt: new Date(), disabledReason: reason.slice(0, 500), updatedAt: new Date() },
     );
     if (!result.affected) return false;
+    this.changed();
     const event: WebhookDisabledEvent = { webhook: { id: endpoint.id, name: endpoint.name, url: endpoint.url }, reason };
     this.events.emit(WEBHOOK_DISABLED_EVENT, event);
     return true;
@@ -175,6 +178,12 @@ export class WebhookEndpointsService {
     const previousValid = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
     endpoint.previousSecret = previousValid ? this.secrets.seal(this.secrets.open(endpoint.previousSecret)) : null;
     endpoint.previousSecretExpiresAt = previousValid ? endpoint.previousSecretExpiresAt : null;
+  }
+
+  /** Every write ends here: the in-memory copies (this process's and the others') are dropped. */
+  private changed<T>(value?: T): T {
+    this.cache.invalidate();
+    return value as T;
   }
 
   private async checkUrl(url: string): Promise<void> {

@@ -9,15 +9,19 @@ export interface WebhookView {
   events: string[];
   enabled: boolean;
   format: WebhookFormat;
+  /** Most requests per second to this webhook; null for no limit. */
+  rateLimit: number | null;
   hasSecret: boolean;
   createdAt: Date;
   updatedAt: Date;
   consecutiveFailures: number;
   disabledAt: Date | null;
   disabledReason: string | null;
+  /** While the breaker holds the webhook paused: when its next probe may go; null otherwise. */
+  pausedUntil: Date | null;
 }
 
-export function toWebhookView(e: WebhookEndpoint): WebhookView {
+export function toWebhookView(e: WebhookEndpoint, pausedUntil: Date | null = null): WebhookView {
   return {
     id: e.id,
     name: e.name,
@@ -25,11 +29,13 @@ export function toWebhookView(e: WebhookEndpoint): WebhookView {
     events: e.events,
     enabled: e.enabled,
     format: e.format,
+    rateLimit: e.rateLimit ?? null,
     hasSecret: Boolean(e.secret),
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
     consecutiveFailures: e.consecutiveFailures,
     disabledAt: e.disabledAt ?? null,
     disabledReason: e.disabledReason ?? null,
+    pausedUntil,
   };
 }

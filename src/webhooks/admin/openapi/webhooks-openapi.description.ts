@@ -4,7 +4,7 @@ import { CreateWebhookDto } from '../../endpoints/dto/create-webhook.dto.js';
 import { ListDeliveriesQuery } from '../../endpoints/dto/list-deliveries.query.js';
 import { TestWebhookDto } from '../../endpoints/dto/test-webhook.dto.js';
 import { UpdateWebhookDto } from '../../endpoints/dto/update-webhook.dto.js';
-import { EVENTS_MAX, NAME_MAX_LENGTH, SECRET_MAX_LENGTH, URL_MAX_LENGTH } from '../../endpoints/dto/webhook-fields.js';
+import { EVENTS_MAX, NAME_MAX_LENGTH, RATE_LIMIT_MAX, RATE_LIMIT_MIN, SECRET_MAX_LENGTH, URL_MAX_LENGTH } from '../../endpoints/dto/webhook-fields.js';
 import { WEBHOOK_FORMATS } from '../../endpoints/webhook-endpoint.entity.js';
 import { ALL_EVENTS, WEBHOOK_EVENT_NAMES } from '../../events/webhook-event.js';
 import type { WebhooksAdminController } from '../webhooks-admin.controller.js';
@@ -92,6 +92,15 @@ const webhookFields = (partial: boolean): Record<string, PropertyDoc> => ({
   },
   enabled: { type: 'boolean', required: false, description: 'Whether deliveries are made. Default `true`.', example: true },
   format: { type: 'string', enum: WEBHOOK_FORMATS, required: false, description: 'Body format. Default `json`.', example: 'json' },
+  rateLimit: {
+    type: 'number',
+    nullable: true,
+    minimum: RATE_LIMIT_MIN,
+    maximum: RATE_LIMIT_MAX,
+    required: false,
+    description: "Most requests per second to this endpoint; null for no limit (Slack's incoming webhooks take about 1). Default null.",
+    example: 1,
+  },
 });
 
 /** The request DTOs and answer models, each with its properties. */
@@ -134,6 +143,13 @@ export const WEBHOOKS_MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyD
       consecutiveFailures: { type: 'integer', description: 'Deliveries in a row that failed their last retry.', example: 0 },
       disabledAt: { ...TIME, nullable: true, description: 'When the module or an admin disabled it; null while enabled.', example: null },
       disabledReason: { type: 'string', nullable: true, description: 'Why it was disabled.', example: null },
+      rateLimit: { type: 'number', nullable: true, description: 'Most requests per second to it; null for no limit.', example: null },
+      pausedUntil: {
+        ...TIME,
+        nullable: true,
+        description: "When the breaker's next probe may go, after failures in a row; null while not paused.",
+        example: null,
+      },
     },
   ],
   [

@@ -1,6 +1,6 @@
 import { IsOptional } from 'class-validator';
 import type { WebhookFormat } from '../webhook-endpoint.entity.js';
-import { EnabledField, EventsField, FormatField, NameField, OptionalField, SecretField, UrlField } from './webhook-fields.js';
+import { EnabledField, EventsField, FormatField, NameField, RateLimitField, OptionalField, SecretField, UrlField } from './webhook-fields.js';
 
 /** Body of `POST /`. */
 export class CreateWebhookDto {
@@ -27,4 +27,8 @@ export class CreateWebhookDto {
   @OptionalField()
   @FormatField()
   format?: WebhookFormat;
+
+  /** Most requests per second to this webhook (0.1 to 1000); `null` for no limit. Default `null`. */
+  @RateLimitField()
+  rateLimit?: number | null;
 }

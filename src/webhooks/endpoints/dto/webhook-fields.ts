@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsNotEmpty, IsNumber, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { invalidStandardSecret } from '../../security/webhook-secret.generator.js';
 import { WEBHOOK_FORMATS } from '../webhook-endpoint.entity.js';
 import { IsWebhookEventList } from './webhook-events.validator.js';
@@ -72,3 +72,15 @@ export const EventsField = () =>
 export const EnabledField = () => IsBoolean({ message: 'enabled must be true or false' });
 
 export const FormatField = () => IsIn(WEBHOOK_FORMATS, { message: `format must be one of ${WEBHOOK_FORMATS.join(', ')}` });
+
+export const RATE_LIMIT_MIN = 0.1;
+export const RATE_LIMIT_MAX = 1000;
+
+/** Requests per second, fractional allowed; `null` (or left out) for no limit. */
+export const RateLimitField = () =>
+  applyDecorators(
+    ValidateIf((_object, value) => value !== undefined && value !== null),
+    IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'rateLimit must be a number of requests per second, or null for no limit' }),
+    Min(RATE_LIMIT_MIN, { message: `rateLimit must be at least ${RATE_LIMIT_MIN} requests per second (or null for no limit)` }),
+    Max(RATE_LIMIT_MAX, { message: `rateLimit must be at most ${RATE_LIMIT_MAX} requests per second (or null for no limit)` }),
+  );

@@ -1,0 +1,83 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+
+/** Column types a hot-path statement may need to cast a parameter to (PostgreSQL types `CASE` branches strictly). */
+export type WebhookSqlType = 'int' | 'time' | 'json' | 'text' | 'bool';
+
+const POSTGRES_TYPES: Record<WebhookSqlType, string> = {
+  int: 'integer',
+  time: 'timestamp(3)',
+  json: 'json',
+  text: 'varchar',
+  bool: 'boolean',
+};
+
+/**
+ * The little that differs between MariaDB/MySQL and PostgreSQL in the module's
+ * hand-written statements: placeholders, identifier quotes and parameter casts.
+ * Everything else (multi-row INSERT, `CASE id WHEN … END` updates, `IN` lists)
+ * is written once and runs the same on all three.
+ */
+export class WebhookSqlDialect {
+  readonly postgres: boolean;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.postgres = dataSource.options.type === 'postgres';
+  }
+
+  /** Quotes an identifier: `name` on MySQL, "name" on PostgreSQL. */
+  q(name: string): string {
+    return this.postgres ? `"${name}"` : `\`${name}\``;
+  }
+
+  /** A statement under construction: `p(value)` adds a parameter and returns its placeholder. */
+  params(): WebhookSqlParams {
+    return new WebhookSqlParams(this.postgres);
+  }
+
+  /** Runs one statement; resolves to its rows (for a SELECT) and the number of rows it changed. */
+  async run<T = Record<string, unknown>>(sql: string, values: unknown[], runner?: QueryRunner): Promise<{ rows: T[]; affected: number }> {
+    const own = runner ?? this.dataSource.createQueryRunner();
+    try {
+      const result = await own.query(sql, values, true);
+      return { rows: (result.records ?? []) as T[], affected: Number(result.affected ?? 0) };
+    } finally {
+      if (!runner) await own.release();
+    }
+  }
+
+  /** Runs `work` in one transaction on one connection. */
+  async transaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const result = await work(runner);
+      await runner.commitTransaction();
+      return result;
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+export class WebhookSqlParams {
+  readonly values: unknown[] = [];
+
+  constructor(private readonly postgres: boolean) {}
+
+  /** Adds a parameter; on PostgreSQL cast to `type` where a `CASE` branch needs it. */
+  p(value: unknown, type?: WebhookSqlType): string {
+    this.values.push(value);
+    if (!this.postgres) return '?';
+    const placeholder = `$${this.values.length}`;
+    return type ? `CAST(${placeholder} AS ${POSTGRES_TYPES[type]})` : placeholder;
+  }
+
+  /** `(?, ?, ?)` for the values of one row. */
+  row(values: unknown[]): string {
+    return `(${values.map((v) => this.p(v)).join(', ')})`;
+  }
+}

@@ -1,0 +1,112 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Queue } from 'bull';
+import type { Redis } from 'ioredis';
+import type { Repository } from 'typeorm';
+import { isSubscribed } from '../events/webhook-event.js';
+import { WEBHOOKS_QUEUE } from '../webhooks.constants.js';
+import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+
+/**
+ * How long a snapshot of the endpoints is trusted without a word from Redis. Every
+ * admin write invalidates it at once in every process (pub/sub); this bounds what a
+ * missed message (Redis down, a write made straight in SQL) can leave stale.
+ */
+export const WEBHOOK_ENDPOINT_CACHE_TTL_MS = 5_000;
+
+interface Snapshot {
+  loadedAt: number;
+  byId: Map<string, WebhookEndpoint>;
+  byEvent: Map<string, WebhookEndpoint[]>;
+}
+
+/**
+ * The webhooks in memory: publishing finds the subscribers of an event, and an
+ * attempt finds its webhook's URL and secrets, without a query. One SELECT loads
+ * them all; an admin write anywhere drops every process's copy.
+ */
+@Injectable()
+export class WebhookEndpointCache implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('WebhooksModule');
+  private snapshot?: Snapshot;
+  private loading?: Promise<Snapshot>;
+  private generation = 0;
+  private subscriber?: Redis;
+  private readonly channel: string;
+
+  constructor(
+    @InjectRepository(WebhookEndpoint) private readonly endpoints: Repository<WebhookEndpoint>,
+    @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue,
+  ) {
+    this.channel = queue.toKey('endpoints-changed');
+  }
+
+  onModuleInit(): void {
+    // A connection of its own: one in subscriber mode can send nothing else.
+    const subscriber = this.queue.client.duplicate({ lazyConnect: true, maxRetriesPerRequest: null, enableOfflineQueue: true });
+    subscriber.on('error', () => undefined); // reconnects by itself; the TTL covers the gap
+    subscriber.on('message', () => this.drop());
+    // After a reconnect, what was said meanwhile is lost: start afresh.
+    subscriber.on('ready', () => this.drop());
+    subscriber.subscribe(this.channel).catch(() => undefined);
+    this.subscriber = subscriber;
+  }
+
+  onApplicationShutdown(): void {
+    this.subscriber?.disconnect();
+  }
+
+  /** The enabled webhooks subscribed to `event`. */
+  async subscribed(event: string): Promise<WebhookEndpoint[]> {
+    const snap = await this.current();
+    let list = snap.byEvent.get(event);
+    if (!list) {
+      list = [...snap.byId.values()].filter((e) => e.enabled && isSubscribed(e.events, event));
+      snap.byEvent.set(event, list);
+    }
+    return list;
+  }
+
+  /** One webhook as last loaded; undefined when it does not exist (deleted). */
+  async get(id: string): Promise<WebhookEndpoint | undefined> {
+    return (await this.current()).byId.get(id);
+  }
+
+  /** A webhook changed here: every process reloads before its next use. */
+  invalidate(): void {
+    this.drop();
+    this.queue.client.publish(this.channel, '1').catch((err: Error) => {
+      this.logger.warn(`Could not tell other processes that a webhook changed (${err.message}); they reload within ${WEBHOOK_ENDPOINT_CACHE_TTL_MS} ms.`);
+    });
+  }
+
+  private drop(): void {
+    this.generation++;
+    this.snapshot = undefined;
+    this.loading = undefined;
+  }
+
+  private current(): Promise<Snapshot> | Snapshot {
+    const snap = this.snapshot;
+    if (snap && Date.now() - snap.loadedAt < WEBHOOK_ENDPOINT_CACHE_TTL_MS) return snap;
+    if (!this.loading) {
+      const loading: Promise<Snapshot> = this.load().finally(() => {
+        if (this.loading === loading) this.loading = undefined;
+      });
+      this.loading = loading;
+    }
+    return this.loading;
+  }
+
+  private async load(): Promise<Snapshot> {
+    const generation = this.generation;
+    const loadedAt = Date.now();
+    const all = await this.endpoints.find();
+    const snap: Snapshot = { loadedAt, byId: new Map(all.map((e) => [e.id, e])), byEvent: new Map() };
+    // A change announced while this was loading may not be in it: keep it for this caller only.
+    if (generation === this.generation) this.snapshot = snap;
+    return snap;
+  }
+}
