@@ -7,6 +7,7 @@ import { bootWebhooksHost } from './support/webhooks-host.js';
 import type { WebhooksHost } from './support/webhooks-host.js';
 
 type Operation = {
+  operationId?: string;
   summary?: string;
   tags?: string[];
   parameters?: Array<{ name: string; in: string }>;
@@ -53,6 +54,7 @@ describe('the OpenAPI document of the admin API', () => {
       const op = doc.paths[`${host.admin}${route.path}`]?.[route.method];
       expect({ route: `${route.method} ${route.path}`, documented: Boolean(op) }).toEqual({ route: `${route.method} ${route.path}`, documented: true });
       expect(op.summary).toEqual(expect.any(String));
+      expect(op.operationId).toBe(`webhooks${route.handler[0].toUpperCase()}${route.handler.slice(1)}`);
       const success = Object.entries(op.responses).filter(([status]) => status.startsWith('2'));
       expect(success).toHaveLength(1);
       const [status, answer] = success[0];

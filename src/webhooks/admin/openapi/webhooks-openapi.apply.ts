@@ -31,7 +31,12 @@ export function applyWebhooksOpenApi(
       const descriptor = Object.getOwnPropertyDescriptor(proto, method);
       if (!descriptor) throw new Error(`OpenAPI description names ${method}, which WebhooksAdminController does not have.`);
       const decorators: MethodDecorator[] = [
-        swagger.ApiOperation({ summary: doc.summary, ...(doc.description ? { description: doc.description } : {}) }),
+        swagger.ApiOperation({
+          // Stable names for generated clients, not the mounted controller's class name.
+          operationId: `webhooks${method[0].toUpperCase()}${method.slice(1)}`,
+          summary: doc.summary,
+          ...(doc.description ? { description: doc.description } : {}),
+        }),
         swagger.ApiResponse({
           status: doc.status,
           description: doc.summary,
