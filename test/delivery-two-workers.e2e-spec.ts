@@ -8,7 +8,7 @@ import { HttpsReceiver } from './support/https-receiver.js';
 import { eventually } from './support/receiver-checks.js';
 import { REDIS, createTestDatabase, dropQueueKeys, uniqueName } from './support/services.js';
 
-const EVENTS = 60;
+const EVENTS = 120;
 const HOLD_MS = 200;
 const CAP = 3;
 

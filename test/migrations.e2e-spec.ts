@@ -39,7 +39,9 @@ describe.each([
       entities: [...webhookEntities, ...chatEntities],
       migrations: [...webhookMigrations, ...chatMigrations],
     } as DataSourceOptions);
-    await checkMigrations(ds, [...webhookMigrations, ...chatMigrations].map((m) => m.name), ['webhook_endpoints', 'chat_messages']);
+    // TypeORM runs migrations in the order of the timestamp in their names.
+    const inRunOrder = [...webhookMigrations, ...chatMigrations].map((m) => m.name).sort((a, b) => Number(a.match(/\d+$/)![0]) - Number(b.match(/\d+$/)![0]));
+    await checkMigrations(ds, inRunOrder, ['webhook_endpoints', 'chat_messages']);
   });
 });
 

@@ -18,11 +18,13 @@ export { webhookEventSchemas } from './events/webhook-event.schemas.js';
 export type { WebhookEventSchema } from './events/webhook-event.schemas.js';
 export type { WebhookCatalogEntry } from './events/webhook-payload.factory.js';
 export type { WebhookView } from './endpoints/webhook.view.js';
+export type { WebhookHealthStats, WebhooksOverviewStats } from './stats/webhook-stats.types.js';
 export type { WebhookDisabledEvent } from './endpoints/webhook-endpoints.service.js';
 export type { WebhookFormat } from './endpoints/webhook-endpoint.entity.js';
 export type { WebhookDeliveryStatus } from './delivery/webhook-delivery.entity.js';
 export { CreateWebhookDto } from './endpoints/dto/create-webhook.dto.js';
 export { UpdateWebhookDto } from './endpoints/dto/update-webhook.dto.js';
+export { ReplayDeliveriesDto } from './endpoints/dto/replay-deliveries.dto.js';
 export { webhookEntities, webhookMigrations } from './webhooks.entities.js';
 // By name too, so a host's own declarations (e.g. `export const migrations = [...webhookMigrations]`) can name their types.
 export { WebhookEndpoint } from './endpoints/webhook-endpoint.entity.js';
@@ -36,8 +38,15 @@ export { WebhookVerificationError } from './errors/webhook-verification.error.js
 export type { WebhookVerificationFailure } from './errors/webhook-verification.error.js';
 export type { WebhookDnsLookup, WebhookResolvedAddress } from './security/webhook-dns.lookup.js';
 export { WebhookPayloadMappingError } from './errors/webhook-payload-mapping.error.js';
-export { WEBHOOK_DISABLED_EVENT, WEBHOOK_PAUSED_EVENT, WEBHOOK_RESUMED_EVENT } from './webhooks.constants.js';
+export {
+  WEBHOOK_DISABLED_EVENT,
+  WEBHOOK_DELIVERED_EVENT,
+  WEBHOOK_FAILED_EVENT,
+  WEBHOOK_PAUSED_EVENT,
+  WEBHOOK_RESUMED_EVENT,
+} from './webhooks.constants.js';
 export type { WebhookPausedEvent, WebhookResumedEvent } from './delivery/webhook-delivery.runner.js';
+export type { WebhookDeliveredEvent, WebhookFailedEvent } from './telemetry/webhook-telemetry.types.js';
 export type { WebhooksModuleOptions, WebhooksModuleExtras, WebhookTlsOptions } from './webhooks.options.js';
 export type { WebhookTransport } from './delivery/webhook-transport.js';
 export type { WebhookHttpRequest, WebhookHttpResult } from './delivery/webhook-http.sender.js';

@@ -13,3 +13,7 @@ export const WEBHOOK_PAUSED_EVENT = 'webhook.paused';
 /** Nest event the module emits when a paused webhook's probe succeeded and sending resumes. */
 export const WEBHOOK_RESUMED_EVENT = 'webhook.resumed';
 export const DEFAULT_ADMIN_PATH = 'admin/live-chat/webhooks';
+/** Nest event the module emits when a delivery succeeded. */
+export const WEBHOOK_DELIVERED_EVENT = 'webhook.delivered';
+/** Nest event the module emits when a delivery failed its last retry. */
+export const WEBHOOK_FAILED_EVENT = 'webhook.failed';

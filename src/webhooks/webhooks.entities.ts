@@ -3,9 +3,16 @@ import { WebhookDelivery } from './delivery/webhook-delivery.entity.js';
 import { WebhookEndpoint } from './endpoints/webhook-endpoint.entity.js';
 import { CreateWebhookTables1737000000000 } from './migrations/1737000000000-create-webhook-tables.js';
 import { AddWebhookRateLimit1738000000000 } from './migrations/1738000000000-add-webhook-rate-limit.js';
+import { AddWebhookStatsIndexes1738100000000 } from './migrations/1738100000000-add-webhook-stats-indexes.js';
+import { AddDeliveryTraceparent1738200000000 } from './migrations/1738200000000-add-delivery-traceparent.js';
 
 /** The module's TypeORM entities, for a host that lists entities itself. */
 export const webhookEntities = [WebhookEndpoint, WebhookDelivery, WebhookDeliveryAttempt];
 
 /** The module's migrations, in order; add them to the host's `migrations`. */
-export const webhookMigrations = [CreateWebhookTables1737000000000, AddWebhookRateLimit1738000000000];
+export const webhookMigrations = [
+  CreateWebhookTables1737000000000,
+  AddWebhookRateLimit1738000000000,
+  AddWebhookStatsIndexes1738100000000,
+  AddDeliveryTraceparent1738200000000,
+];

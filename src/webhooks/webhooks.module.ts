@@ -12,6 +12,7 @@ import { WebhookAfterCommit } from './delivery/webhook-after-commit.js';
 import { WEBHOOKS_QUEUE_SETTINGS, WebhookDeliveryQueue } from './delivery/webhook-delivery.queue.js';
 import { WebhookDeliveryPruner } from './delivery/webhook-delivery.pruner.js';
 import { WebhookDeliveryReconciler } from './delivery/webhook-delivery.reconciler.js';
+import { WebhookDeliveryReplay } from './delivery/webhook-delivery.replay.js';
 import { WebhookDeliveryRunner } from './delivery/webhook-delivery.runner.js';
 import { WebhookDeliveryStore } from './delivery/webhook-delivery.store.js';
 import { WebhookDeliveryWorker } from './delivery/webhook-delivery.worker.js';
@@ -26,6 +27,9 @@ import { WebhookEventListener } from './events/webhook-event.listener.js';
 import { WebhookPayloadFactory } from './events/webhook-payload.factory.js';
 import { WebhookSecretBox } from './security/webhook-secret.box.js';
 import { WebhookUrlPolicy } from './security/webhook-url.policy.js';
+import { WebhookBreakerState } from './stats/webhook-breaker.state.js';
+import { WebhookStats } from './stats/webhook.stats.js';
+import { WebhookTelemetry } from './telemetry/webhook.telemetry.js';
 import { WEBHOOKS_MODULE_OPTIONS, WEBHOOKS_QUEUE, WEBHOOKS_RESOLVED_OPTIONS } from './webhooks.constants.js';
 import { webhookEntities } from './webhooks.entities.js';
 import { DEFAULT_EXTRAS, resolveWebhooksExtras, resolveWebhooksOptions } from './webhooks.options.js';
@@ -74,8 +78,12 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
       inject: [WEBHOOKS_MODULE_OPTIONS, WebhookHttpSender],
     },
     WebhookDeliveryRunner,
+    WebhookDeliveryReplay,
     WebhookPublisher,
     WebhookEventListener,
+    WebhookBreakerState,
+    WebhookStats,
+    WebhookTelemetry,
     WebhooksService,
   ];
   if (extras.processDeliveries) providers.push(WebhookDeliveryWorker, WebhookDeliveryReconciler, WebhookDeliveryPruner);

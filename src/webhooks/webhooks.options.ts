@@ -105,6 +105,9 @@ export type ResolvedWebhooksOptions = Required<Omit<WebhooksModuleOptions, 'secr
     payloadMappers: WebhookPayloadMappers;
   };
 
+/** This package's name and version (the User-Agent's, the tracer's). */
+export const WEBHOOKS_PACKAGE: { name: string; version: string } = { name: WEBHOOKS_PACKAGE_NAME, version: WEBHOOKS_PACKAGE_VERSION };
+
 export const DEFAULT_EXTRAS: Required<WebhooksModuleExtras> = {
   adminPath: DEFAULT_ADMIN_PATH,
   adminGuards: [],

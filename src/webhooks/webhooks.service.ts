@@ -1,14 +1,16 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { WebhooksValidationPipe } from './admin/webhooks-validation.pipe.js';
 import { WebhookDeliveryQueue } from './delivery/webhook-delivery.queue.js';
 import { WebhookDeliveryRunner, notSentWhileDisabled } from './delivery/webhook-delivery.runner.js';
+import { WebhookDeliveryReplay } from './delivery/webhook-delivery.replay.js';
 import { WebhookDeliveryStore } from './delivery/webhook-delivery.store.js';
 import { WebhookDeliveryWriter } from './delivery/webhook-delivery.writer.js';
 import { WebhookEndpointGate } from './delivery/webhook-endpoint.gate.js';
 import type { WebhookDeliveryQuery } from './delivery/webhook-delivery.store.js';
 import type { WebhookDelivery } from './delivery/webhook-delivery.entity.js';
 import { CreateWebhookDto } from './endpoints/dto/create-webhook.dto.js';
+import { ReplayDeliveriesDto } from './endpoints/dto/replay-deliveries.dto.js';
 import { UpdateWebhookDto } from './endpoints/dto/update-webhook.dto.js';
 import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service.js';
 import type { WebhookEndpoint } from './endpoints/webhook-endpoint.entity.js';
@@ -19,6 +21,8 @@ import type { WebhookEventName } from './events/webhook-event.js';
 import { formatPayload } from './events/webhook-format.js';
 import { WebhookPayloadFactory } from './events/webhook-payload.factory.js';
 import type { WebhookCatalogEntry } from './events/webhook-payload.factory.js';
+import { WebhookStats } from './stats/webhook.stats.js';
+import type { WebhookHealthStats, WebhooksOverviewStats } from './stats/webhook-stats.types.js';
 
 export interface WebhookTestResult {
   deliveryId: string;
@@ -85,6 +89,8 @@ export class WebhooksService {
     private readonly runner: WebhookDeliveryRunner,
     private readonly queue: WebhookDeliveryQueue,
     private readonly payloads: WebhookPayloadFactory,
+    private readonly statistics: WebhookStats,
+    private readonly replays: WebhookDeliveryReplay,
   ) {}
 
   async list(): Promise<WebhookView[]> {
@@ -117,8 +123,9 @@ export class WebhooksService {
     return this.view(endpoint);
   }
 
-  remove(id: string): Promise<void> {
-    return this.endpoints.remove(id);
+  async remove(id: string): Promise<void> {
+    await this.endpoints.remove(id);
+    await this.gate.forget(id);
   }
 
   async revealSecret(id: string): Promise<{ secret: string | null }> {
@@ -128,6 +135,17 @@ export class WebhooksService {
   /** A new generated `whsec_` secret; the old one keeps signing beside it for 24 h. */
   async rotateSecret(id: string): Promise<{ secret: string }> {
     return { secret: await this.endpoints.rotateSecret(id) };
+  }
+
+  /** The whole module at a glance: waiting, retrying, failed in the last 24 h, how late, paused and disabled webhooks. */
+  stats(): Promise<WebhooksOverviewStats> {
+    return this.statistics.overview();
+  }
+
+  /** One webhook's health over the last `hours` clock hours (1 to 720). */
+  async webhookStats(id: string, hours = 24): Promise<WebhookHealthStats> {
+    await this.endpoints.get(id);
+    return this.statistics.health(id, hours);
   }
 
   catalog(): WebhookCatalogEntry[] {
@@ -220,7 +238,24 @@ export class WebhooksService {
       body: JSON.stringify(delivery.payload),
       isTest: Boolean(delivery.isTest),
       since: Date.now(),
+      ...(delivery.traceparent ? { traceparent: delivery.traceparent } : {}),
     });
     return { deliveryId, status: 'pending' };
+  }
+
+  /**
+   * Sends again every delivery of the webhook created from `since` (inclusive) to
+   * `until` (exclusive, default now) that has `status` and `event` when given:
+   * oldest first, at most 10,000 a call, each as `redeliver` would. Test
+   * deliveries are left out. Resolves to how many go again.
+   */
+  async replay(id: string, input: ReplayDeliveriesDto): Promise<{ count: number }> {
+    const dto = await validated(input, ReplayDeliveriesDto);
+    const since = new Date(dto.since);
+    const until = dto.until ? new Date(dto.until) : new Date();
+    if (until.getTime() < since.getTime()) throw new BadRequestException(['until must not be before since']);
+    await this.endpoints.get(id);
+    const count = await this.replays.replay(id, { since, until, status: dto.status, event: dto.event });
+    return { count };
   }
 }

@@ -1,7 +1,16 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import type { Type } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { createHash } from 'node:crypto';
+import { CreateWebhookDto } from '../endpoints/dto/create-webhook.dto.js';
 import { renderWebhooksAdminPage } from './webhooks-admin.page.js';
+
+/** Whether the create body takes `rateLimit`: the form shows the field only then. */
+function acceptsRateLimit(): boolean {
+  return getMetadataStorage()
+    .getTargetValidationMetadatas(CreateWebhookDto, '', true, false)
+    .some((m) => m.propertyName === 'rateLimit');
+}
 
 function inlineHash(html: string, tag: 'script' | 'style'): string {
   const body = html.match(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`))?.[1] ?? '';
@@ -14,7 +23,7 @@ function inlineHash(html: string, tag: 'script' | 'style'): string {
  * every API call it makes is. Its own script and style are the only ones allowed to run.
  */
 export function createWebhooksAdminPageController(path: string): Type<unknown> {
-  const html = renderWebhooksAdminPage(path);
+  const html = renderWebhooksAdminPage(path, { rateLimit: acceptsRateLimit() });
   const csp = [
     "default-src 'none'",
     `script-src ${inlineHash(html, 'script')}`,

@@ -15,8 +15,10 @@ import {
 import type { CanActivate, Type } from '@nestjs/common';
 import { CreateWebhookDto } from '../endpoints/dto/create-webhook.dto.js';
 import { ListDeliveriesQuery } from '../endpoints/dto/list-deliveries.query.js';
+import { ReplayDeliveriesDto } from '../endpoints/dto/replay-deliveries.dto.js';
 import { TestWebhookDto } from '../endpoints/dto/test-webhook.dto.js';
 import { UpdateWebhookDto } from '../endpoints/dto/update-webhook.dto.js';
+import { WebhookStatsQuery } from '../endpoints/dto/webhook-stats.query.js';
 import { WebhooksService } from '../webhooks.service.js';
 import { WebhookIdPipe } from './webhook-id.pipe.js';
 import { WebhooksValidationPipe } from './webhooks-validation.pipe.js';
@@ -45,9 +47,20 @@ export class WebhooksAdminController {
     return this.webhooks.catalog();
   }
 
+  // Declared before `GET /:id`, which would otherwise take `stats` for an id.
+  @Get('stats')
+  stats() {
+    return this.webhooks.stats();
+  }
+
   @Get(':id')
   get(@Param('id', webhookIdPipe) id: string) {
     return this.webhooks.get(id);
+  }
+
+  @Get(':id/stats')
+  webhookStats(@Param('id', webhookIdPipe) id: string, @Query() query: WebhookStatsQuery) {
+    return this.webhooks.webhookStats(id, query.hours ?? 24);
   }
 
   @Patch(':id')
@@ -84,6 +97,13 @@ export class WebhooksAdminController {
   @Get(':id/deliveries')
   deliveries(@Param('id', webhookIdPipe) id: string, @Query() query: ListDeliveriesQuery) {
     return this.webhooks.listDeliveries(id, query);
+  }
+
+  // Declared before `:deliveryId` routes so `replay` is never read as a delivery id.
+  @Post(':id/deliveries/replay')
+  @HttpCode(202)
+  replay(@Param('id', webhookIdPipe) id: string, @Body() body: ReplayDeliveriesDto) {
+    return this.webhooks.replay(id, body);
   }
 
   @Get(':id/deliveries/:deliveryId')

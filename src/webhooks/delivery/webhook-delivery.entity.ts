@@ -10,6 +10,8 @@ export const WEBHOOK_DELIVERY_STATUSES: readonly WebhookDeliveryStatus[] = ['pen
 @Index('IDX_webhook_deliveries_webhook_created', ['webhookId', 'createdAt'])
 @Index('IDX_webhook_deliveries_due', ['status', 'nextAttemptAt'])
 @Index('IDX_webhook_deliveries_created', ['createdAt'])
+@Index('IDX_webhook_deliveries_status_created', ['status', 'isTest', 'createdAt'])
+@Index('IDX_webhook_deliveries_webhook_stats', ['webhookId', 'isTest', 'createdAt', 'status', 'durationMs'])
 export class WebhookDelivery {
   /** Sent as `X-Webhook-Id` and `webhook-id`; receivers de-duplicate on it. */
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -62,6 +64,10 @@ export class WebhookDelivery {
   /** A worker that is sending it holds it until then, so no two send it at once. */
   @Column({ type: Date, precision: 3, nullable: true })
   lockedUntil?: Date | null;
+
+  /** The W3C `traceparent` of the publish that made it, so its attempts join that trace; null when not traced. */
+  @Column({ type: 'varchar', length: 55, nullable: true })
+  traceparent?: string | null;
 
   @Column({ type: Date, precision: 3 })
   createdAt: Date;

@@ -21,6 +21,8 @@ export interface WebhookDeliveryJob {
   isTest?: boolean;
   /** When the delivery's schedule began (ms): a delivery held back by a paused webhook ends once it has all passed. */
   since?: number;
+  /** The W3C `traceparent` of the publish that made the delivery: its attempts join that trace. */
+  traceparent?: string;
 }
 
 export interface ScheduledWebhookDeliveryJob extends WebhookDeliveryJob {
@@ -85,19 +87,24 @@ export interface WebhookDueJob extends WebhookDeliveryJob {
 }
 
 /*
- * Which due deliveries have no live job: not in flight (a slot of its webhook), and no
- * job hash with data that waits, is delayed or is active. A bare hash (what a flush
- * between Bull's "move to active" and the job's start leaves) or a finished one is
- * deleted here, so the job can be added again under its id.
+ * Which due deliveries have no live job: not in flight (a slot of its webhook), not waiting
+ * in its webhook's line behind a live attempt, and no job hash with data that waits, is
+ * delayed or is active. A bare hash (what a flush between Bull's "move to active" and the
+ * job's start leaves) or a finished one is deleted here, so the job can be added again under
+ * its id; so is a place in a line that no live attempt will ever hand on.
  */
 const MISSING = `
 local prefix, now = ARGV[1], tonumber(ARGV[2])
 local out = {}
 for i = 3, #ARGV, 3 do
-  local jobId, deliveryId, slots = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local jobId, deliveryId, base = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local slots, parked = base .. ':slots', base .. ':parked'
   local alive = false
   local lease = redis.call('ZSCORE', slots, deliveryId)
   if lease and tonumber(lease) > now then alive = true end
+  if not alive and redis.call('HEXISTS', parked, jobId) == 1 then
+    if redis.call('ZCOUNT', slots, now, '+inf') > 0 then alive = true else redis.call('HDEL', parked, jobId) end
+  end
   if not alive then
     local key = prefix .. jobId
     if redis.call('HEXISTS', key, 'data') == 1 and redis.call('HEXISTS', key, 'finishedOn') == 0 then
@@ -187,7 +194,7 @@ export class WebhookDeliveryQueue {
     const client = this.queue.client as QueueRedis;
     if (typeof client.webhooksMissing !== 'function') client.defineCommand('webhooksMissing', { numberOfKeys: 0, lua: MISSING });
     const args: Array<string | number> = [this.queue.toKey(''), Date.now()];
-    for (const job of jobs) args.push(deliveryJobId(job.deliveryId, job.attempt), job.deliveryId, this.queue.toKey(`ep:${job.webhookId}:slots`));
+    for (const job of jobs) args.push(deliveryJobId(job.deliveryId, job.attempt), job.deliveryId, this.queue.toKey(`ep:${job.webhookId}`));
     const indexes = await client.webhooksMissing(...args);
     return indexes.map((i) => jobs[Number(i)]);
   }

@@ -3,6 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { WebhookEndpoint } from '../endpoints/webhook-endpoint.entity.js';
 import { WebhookEndpointCache } from '../endpoints/webhook-endpoint.cache.js';
 import { WebhookEndpointsService } from '../endpoints/webhook-endpoints.service.js';
+import { WebhookTelemetry } from '../telemetry/webhook.telemetry.js';
 import { WEBHOOK_PAUSED_EVENT, WEBHOOK_RESUMED_EVENT, WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
 import { WebhookDeliveryQueue, WebhookDeliveryWait } from './webhook-delivery.queue.js';
@@ -10,7 +11,7 @@ import type { WebhookDeliveryJob } from './webhook-delivery.queue.js';
 import { WebhookDeliveryStore } from './webhook-delivery.store.js';
 import { WebhookDeliveryWriter } from './webhook-delivery.writer.js';
 import { WebhookEndpointGate } from './webhook-endpoint.gate.js';
-import type { WebhookBreakerChange, WebhookGateAnswer } from './webhook-endpoint.gate.js';
+import type { WebhookBreakerChange, WebhookGateAnswer, WebhookGateRelease } from './webhook-endpoint.gate.js';
 import type { WebhookHttpResult } from './webhook-http.sender.js';
 import { buildWebhookHeaders } from './webhook-request.headers.js';
 import { WEBHOOKS_TRANSPORT } from './webhook-transport.js';
@@ -55,8 +56,21 @@ export function notSentWhileDisabled(reason?: string | null): string {
   );
 }
 
+/** What one job came to: its attempt's outcome, and the job its freed slot was handed to. */
+interface Step {
+  outcome?: WebhookAttemptOutcome;
+  next?: { job: WebhookDeliveryJob; at: Date };
+}
+
+/**
+ * How many attempts one queue job makes at most, its own and those its slot is handed on to:
+ * then the next waiting job goes back to the queue, so a busy webhook's work spreads over
+ * every worker process, and a worker slot turns over now and then.
+ */
+const HANDOFFS_PER_JOB = 16;
+
 /** A job with everything an attempt needs. */
-type Work = Required<Omit<WebhookDeliveryJob, 'isTest'>> & { isTest: boolean; leaseUntil?: Date };
+type Work = Required<Omit<WebhookDeliveryJob, 'isTest' | 'traceparent'>> & { isTest: boolean; traceparent?: string; leaseUntil?: Date };
 
 /** How long a job waits before it asks again, spread so waiting jobs do not return in a herd. */
 function waitFor(answer: Extract<WebhookGateAnswer, { kind: 'wait' }>): number {
@@ -92,46 +106,22 @@ export class WebhookDeliveryRunner {
     @Inject(WEBHOOKS_TRANSPORT) private readonly sender: WebhookTransport,
     private readonly queue: WebhookDeliveryQueue,
     private readonly events: EventEmitter2,
+    private readonly telemetry: WebhookTelemetry,
     @Inject(WEBHOOKS_RESOLVED_OPTIONS) private readonly options: ResolvedWebhooksOptions,
   ) {}
 
   /**
-   * One queue job. Throws `WebhookDeliveryWait` when the webhook cannot take it yet.
-   * Undefined when there was nothing to send: ended, in flight elsewhere, its webhook
-   * gone or disabled, or that attempt already made.
+   * One queue job, then every job of the same webhook its slot is handed on to. Throws
+   * `WebhookDeliveryWait` when the webhook cannot take the job yet. Resolves to the
+   * outcome of the job's own attempt; undefined when there was nothing to send (ended,
+   * in flight elsewhere, waiting in the webhook's line, its webhook gone or disabled,
+   * or that attempt already made).
    */
   async process(job: WebhookDeliveryJob): Promise<WebhookAttemptOutcome | undefined> {
-    const work = job.body === undefined ? await this.claimFromDatabase(job.deliveryId, job.attempt) : this.fromJob(job);
-    if (!work) return undefined;
-    const endpoint = await this.cache.get(work.webhookId);
-    if (!endpoint) return this.releaseClaim(work);
-    if (!endpoint.enabled && !work.isTest) {
-      await this.store.fail(work.deliveryId, notSentWhileDisabled(endpoint.disabledReason), work.attempt - 1);
-      return undefined;
-    }
-    let answer: WebhookGateAnswer;
-    try {
-      answer = await this.gate.acquire(endpoint.id, work.deliveryId, work.attempt, endpoint.rateLimit);
-    } catch (err) {
-      await this.releaseClaim(work);
-      throw err;
-    }
-    if (answer.kind === 'skip') return this.releaseClaim(work);
-    if (answer.kind === 'wait') {
-      await this.releaseClaim(work);
-      if (answer.reason === 'paused' || answer.reason === 'probing') {
-        const pausedUntil = (await this.gate.pausedUntil([endpoint.id])).get(endpoint.id);
-        const error = giveUpWhilePaused(work.since, pausedUntil, this.options.retryDelaysMs);
-        if (error) {
-          if (await this.store.fail(work.deliveryId, error, work.attempt - 1)) {
-            await this.settleEndpoint(endpoint, { status: 'failed', error, transient: true });
-          }
-          return undefined;
-        }
-      }
-      throw new WebhookDeliveryWait(waitFor(answer), answer.reason);
-    }
-    return this.attempt(work, endpoint, answer.at);
+    const first = await this.step(job, undefined, true);
+    let next = first.next;
+    for (let sent = 1; next; sent++) next = (await this.step(next.job, next.at, sent < HANDOFFS_PER_JOB)).next;
+    return first.outcome;
   }
 
   /** A test delivery (the admin's Test button): sent now, whatever the webhook's pace or pause. */
@@ -140,13 +130,61 @@ export class WebhookDeliveryRunner {
     if (!work) return undefined;
     const endpoint = await this.endpoints.get(work.webhookId).catch(() => undefined);
     if (!endpoint) return undefined;
-    return this.attempt(work, endpoint);
+    return (await this.attempt(work, endpoint)).outcome;
+  }
+
+  /**
+   * One job; `heldAt`: it was handed a slot already (at that time) by the attempt before it.
+   * `takeNext`: this worker sends the job its slot is handed to next (else that job is queued).
+   */
+  private async step(job: WebhookDeliveryJob, heldAt: Date | undefined, takeNext: boolean): Promise<Step> {
+    const work = job.body === undefined ? await this.claimFromDatabase(job.deliveryId, job.attempt) : this.fromJob(job);
+    if (!work) return heldAt && job.webhookId ? this.handOn(job.webhookId, job.deliveryId, undefined, takeNext) : {};
+    const endpoint = await this.cache.get(work.webhookId);
+    if (!endpoint || (!endpoint.enabled && !work.isTest)) {
+      if (endpoint) await this.store.fail(work.deliveryId, notSentWhileDisabled(endpoint.disabledReason), work.attempt - 1);
+      else await this.releaseClaim(work);
+      return heldAt ? this.handOn(work.webhookId, work.deliveryId, endpoint?.rateLimit, takeNext) : {};
+    }
+    if (heldAt) return this.attempt(work, endpoint, heldAt, takeNext);
+
+    let answer: WebhookGateAnswer;
+    try {
+      answer = await this.gate.acquire(endpoint.id, work.deliveryId, work.attempt, endpoint.rateLimit, JSON.stringify(this.jobOf(work)));
+    } catch (err) {
+      await this.releaseClaim(work);
+      throw err;
+    }
+    if (answer.kind === 'skip' || answer.kind === 'parked') {
+      await this.releaseClaim(work);
+      return {};
+    }
+    if (answer.kind === 'wait') {
+      await this.releaseClaim(work);
+      if (answer.reason === 'paused' || answer.reason === 'probing') {
+        const pausedUntil = (await this.gate.pausedUntil([endpoint.id])).get(endpoint.id);
+        const error = giveUpWhilePaused(work.since, pausedUntil, this.options.retryDelaysMs);
+        if (error) {
+          if (await this.store.fail(work.deliveryId, error, work.attempt - 1)) {
+            if (!work.isTest) {
+              this.telemetry.deliveryEnded({
+                webhook: endpoint, deliveryId: work.deliveryId, event: work.event, attempts: work.attempt - 1, status: 'failed',
+                statusCode: null, durationMs: null, error,
+              });
+            }
+            await this.settleEndpoint(endpoint, { status: 'failed', error, transient: true });
+          }
+          return {};
+        }
+      }
+      throw new WebhookDeliveryWait(waitFor(answer), answer.reason);
+    }
+    return this.attempt(work, endpoint, answer.at, takeNext);
   }
 
   /** `gatedAt`: when the webhook's gate let this attempt go (the attempt's time); absent for a test delivery, which is not gated. */
-  private async attempt(work: Work, endpoint: WebhookEndpoint, gatedAt?: Date): Promise<WebhookAttemptOutcome> {
+  private async attempt(work: Work, endpoint: WebhookEndpoint, gatedAt?: Date, takeNext = false): Promise<Step> {
     const { deliveryId, attempt, isTest } = work;
-    const gated = gatedAt !== undefined;
     const at = gatedAt ?? new Date();
     const { secret, previousSecret } = this.endpoints.signingSecrets(endpoint, at);
     const headers = buildWebhookHeaders({
@@ -160,11 +198,16 @@ export class WebhookDeliveryRunner {
       previousSecret,
       now: at,
     });
+    const traced = this.telemetry.startAttempt({ webhook: endpoint, deliveryId, event: work.event, attempt, isTest, traceparent: work.traceparent });
+    Object.assign(headers, traced.headers);
     const result = await this.sender.send({ url: endpoint.url, headers, body: work.body });
     const decision = decideAttempt(result, { attempt, isTest, retryDelaysMs: this.options.retryDelaysMs });
+    const error = decision.status === 'success' ? null : decision.error;
+    traced.end({ statusCode: result.statusCode, durationMs: result.durationMs, success: decision.status === 'success', error });
     const nextAttemptAt = decision.status === 'retrying' ? new Date(Date.now() + decision.delayMs) : null;
 
     let recorded = false;
+    let next: Step['next'];
     try {
       recorded = await this.writer.record({
         deliveryId,
@@ -173,7 +216,7 @@ export class WebhookDeliveryRunner {
         success: decision.status === 'success',
         statusCode: result.statusCode,
         durationMs: result.durationMs,
-        error: decision.status === 'success' ? null : decision.error,
+        error,
         responseBody: result.responseBody,
         requestHeaders: headers,
         status: decision.status,
@@ -181,26 +224,49 @@ export class WebhookDeliveryRunner {
       });
     } finally {
       // After the record: a stale job for this attempt, let in once the slot is free, finds it made.
-      if (gated) {
+      if (gatedAt) {
         const outcome = decision.status === 'success' ? 'success' : decision.transient ? 'transient' : 'other';
-        const change = await this.gate
-          .release(endpoint.id, deliveryId, recorded ? attempt : 0, outcome, result.durationMs, decision.retryAfterMs)
+        const released = await this.gate
+          .release(endpoint.id, deliveryId, recorded ? attempt : 0, outcome, result.durationMs, endpoint.rateLimit, decision.retryAfterMs, takeNext)
           .catch((err: Error) => {
             this.logger.warn(`Could not free the slot of webhook ${endpoint.id} (${err.message}); its lease frees it.`);
             return undefined;
           });
-        this.announce(endpoint, change, decision);
+        if (released) {
+          this.announce(endpoint, released.change, decision);
+          next = await this.handed(released);
+        }
       }
     }
     const outcome = { deliveryId, attempt, result, decision };
     // Deleted with its webhook while the attempt ran, or recorded by another worker: nothing is left to do.
-    if (!recorded) return outcome;
+    if (!recorded) return { outcome, next };
+    if (decision.status !== 'retrying') {
+      this.telemetry.deliveryEnded({
+        webhook: endpoint, deliveryId, event: work.event, attempts: attempt, status: decision.status,
+        statusCode: result.statusCode, durationMs: result.durationMs, error, isTest,
+      });
+    }
     if (decision.status === 'retrying') {
       await this.queue.enqueue([{ ...this.jobOf(work), attempt: attempt + 1, delayMs: decision.delayMs }]);
     } else if (!isTest) {
       await this.settleEndpoint(endpoint, decision);
     }
-    return outcome;
+    return { outcome, next };
+  }
+
+  /** Gives back a slot that was handed on to a job with nothing to send, handing it on again. */
+  private async handOn(webhookId: string, deliveryId: string, rateLimit: number | null | undefined, takeNext: boolean): Promise<Step> {
+    const released = await this.gate.release(webhookId, deliveryId, 0, 'none', 0, rateLimit, 0, takeNext);
+    return { next: await this.handed(released) };
+  }
+
+  /** The jobs a freed slot was handed to: the first is sent next by this worker; the others are queued again. */
+  private async handed(released: WebhookGateRelease): Promise<Step['next']> {
+    const jobs = released.handed.map((raw) => JSON.parse(raw) as WebhookDeliveryJob);
+    const inline = released.inline ? jobs.shift() : undefined;
+    if (jobs.length > 0) await this.queue.enqueue(jobs);
+    return inline ? { job: inline, at: released.at } : undefined;
   }
 
   /** The breaker paused or resumed the webhook: tell the host. */
@@ -243,6 +309,7 @@ export class WebhookDeliveryRunner {
       body: job.body!,
       isTest: Boolean(job.isTest),
       since: job.since ?? Date.now(),
+      traceparent: job.traceparent,
     };
   }
 
@@ -275,6 +342,7 @@ export class WebhookDeliveryRunner {
       body: JSON.stringify(delivery.payload),
       isTest: Boolean(delivery.isTest),
       since: delivery.createdAt.getTime(),
+      traceparent: delivery.traceparent ?? undefined,
       leaseUntil: lockedUntil,
     };
   }

@@ -179,7 +179,26 @@ export class WebhookDeliveryStore {
   async findOne(webhookId: string, id: string): Promise<{ delivery: WebhookDelivery; attempts: WebhookDeliveryAttempt[] } | null> {
     const delivery = await this.deliveries.findOne({ where: { id, webhookId } });
     if (!delivery) return null;
-    const attempts = await this.attempts.find({ where: { deliveryId: id }, order: { attempt: 'ASC' } });
+    const [attempts, responseBody] = await Promise.all([
+      this.attempts.find({ where: { deliveryId: id }, order: { attempt: 'ASC' } }),
+      this.responseBodyOf(id),
+    ]);
+    delivery.responseBody = responseBody;
     return { delivery, attempts };
+  }
+
+  /**
+   * The last response body as the receiver sent it. Read raw: on MariaDB and MySQL,
+   * mysql2 already decodes the JSON column and TypeORM decodes it a second time, so
+   * a body that is itself JSON (`{"ok":true}`) would come back as an object.
+   */
+  private async responseBodyOf(id: string): Promise<string | null> {
+    const row = await this.deliveries
+      .createQueryBuilder('d')
+      .select('d.responseBody', 'body')
+      .where('d.id = :id', { id })
+      .getRawOne<{ body: unknown }>();
+    const body = row?.body ?? null;
+    return body === null || typeof body === 'string' ? body : JSON.stringify(body);
   }
 }

@@ -10,7 +10,7 @@ import type { WebhookSqlParams } from './webhook-sql.dialect.js';
 
 export type NewWebhookDelivery = Pick<
   WebhookDelivery,
-  'id' | 'webhookId' | 'event' | 'payload' | 'status' | 'attempts' | 'isTest' | 'nextAttemptAt' | 'createdAt' | 'updatedAt'
+  'id' | 'webhookId' | 'event' | 'payload' | 'status' | 'attempts' | 'isTest' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'traceparent'
 >;
 
 /** The outcome of one attempt, as the delivery log keeps it. */
@@ -82,9 +82,12 @@ export class WebhookDeliveryWriter {
   private async insertNow(rows: NewWebhookDelivery[]): Promise<void[]> {
     const q = this.q;
     const p = this.sql.params();
-    const columns = ['id', 'webhookId', 'event', 'payload', 'status', 'attempts', 'isTest', 'nextAttemptAt', 'createdAt', 'updatedAt'];
+    const columns = ['id', 'webhookId', 'event', 'payload', 'status', 'attempts', 'isTest', 'nextAttemptAt', 'createdAt', 'updatedAt', 'traceparent'];
     const values = rows.map((r) =>
-      p.row([r.id, r.webhookId, r.event, JSON.stringify(r.payload), r.status, r.attempts, r.isTest, r.nextAttemptAt ?? null, r.createdAt, r.updatedAt]),
+      p.row([
+        r.id, r.webhookId, r.event, JSON.stringify(r.payload), r.status, r.attempts, r.isTest, r.nextAttemptAt ?? null, r.createdAt, r.updatedAt,
+        r.traceparent ?? null,
+      ]),
     );
     await this.sql.run(`INSERT INTO ${q('webhook_deliveries')} (${columns.map(q).join(', ')}) VALUES ${values.join(', ')}`, p.values);
     return rows.map(() => undefined);

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { WebhookEndpointCache } from '../endpoints/webhook-endpoint.cache.js';
 import { formatPayload } from '../events/webhook-format.js';
 import { WebhookPayloadFactory } from '../events/webhook-payload.factory.js';
+import { WebhookTelemetry } from '../telemetry/webhook.telemetry.js';
 import type { WebhookEventName } from '../events/webhook-event.js';
 import { WebhookAfterCommit } from './webhook-after-commit.js';
 import { WebhookDeliveryQueue } from './webhook-delivery.queue.js';
@@ -30,6 +31,7 @@ export class WebhookPublisher {
     private readonly writer: WebhookDeliveryWriter,
     private readonly queue: WebhookDeliveryQueue,
     private readonly afterCommit: WebhookAfterCommit,
+    private readonly telemetry: WebhookTelemetry,
   ) {}
 
   /**
@@ -37,7 +39,11 @@ export class WebhookPublisher {
    * delivery per subscribed webhook. Resolves to the delivery ids.
    * Rejects, recording nothing, when the event's mapper throws.
    */
-  async publish(event: WebhookEventName, input: unknown, options: PublishOptions = {}): Promise<string[]> {
+  publish(event: WebhookEventName, input: unknown, options: PublishOptions = {}): Promise<string[]> {
+    return this.telemetry.publish(event, (traceparent) => this.record(event, input, options, traceparent));
+  }
+
+  private async record(event: WebhookEventName, input: unknown, options: PublishOptions, traceparent: string | undefined): Promise<string[]> {
     const payload = this.payloads.build(event, input);
     const endpoints = await this.endpoints.subscribed(event);
     if (endpoints.length === 0) return [];
@@ -50,6 +56,7 @@ export class WebhookPublisher {
       status: 'pending',
       attempts: 0,
       isTest: false,
+      traceparent: traceparent ?? null,
       nextAttemptAt: now,
       createdAt: now,
       updatedAt: now,
@@ -63,6 +70,7 @@ export class WebhookPublisher {
       event,
       body: JSON.stringify(row.payload),
       since,
+      ...(traceparent ? { traceparent } : {}),
     }));
     const runner = options.manager?.queryRunner;
     if (runner?.isTransactionActive) this.afterCommit.defer(runner, jobs);

@@ -2,8 +2,10 @@ import type { Type } from '@nestjs/common';
 import { WEBHOOK_DELIVERY_STATUSES } from '../../delivery/webhook-delivery.entity.js';
 import { CreateWebhookDto } from '../../endpoints/dto/create-webhook.dto.js';
 import { ListDeliveriesQuery } from '../../endpoints/dto/list-deliveries.query.js';
+import { ReplayDeliveriesDto } from '../../endpoints/dto/replay-deliveries.dto.js';
 import { TestWebhookDto } from '../../endpoints/dto/test-webhook.dto.js';
 import { UpdateWebhookDto } from '../../endpoints/dto/update-webhook.dto.js';
+import { WebhookStatsQuery } from '../../endpoints/dto/webhook-stats.query.js';
 import { EVENTS_MAX, NAME_MAX_LENGTH, RATE_LIMIT_MAX, RATE_LIMIT_MIN, SECRET_MAX_LENGTH, URL_MAX_LENGTH } from '../../endpoints/dto/webhook-fields.js';
 import { WEBHOOK_FORMATS } from '../../endpoints/webhook-endpoint.entity.js';
 import { ALL_EVENTS, WEBHOOK_EVENT_NAMES } from '../../events/webhook-event.js';
@@ -15,7 +17,11 @@ import {
   WebhookDeliverySummaryModel,
   WebhookErrorModel,
   WebhookEventModel,
+  WebhookHealthStatsModel,
+  WebhookHourStatsModel,
   WebhookRedeliveryModel,
+  WebhookReplayModel,
+  WebhooksOverviewStatsModel,
   WebhookSecretModel,
   WebhookTestResultModel,
   WebhookViewModel,
@@ -128,6 +134,54 @@ export const WEBHOOKS_MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyD
       before: { type: 'string', required: false, description: 'The `nextCursor` of the previous page.', example: 'MjAyNS0wMS0xNVQxMDozMTowMC4wMDBafDNmMGM5YTUy' },
     },
   ],
+  [
+    ReplayDeliveriesDto,
+    {
+      since: { ...TIME, required: true, description: 'Deliveries created at or after this time.' },
+      until: { ...TIME, required: false, description: 'Deliveries created before this time. Default now.', example: '2025-01-15T11:00:00.000Z' },
+      status: { type: 'string', enum: WEBHOOK_DELIVERY_STATUSES, required: false, description: 'Only deliveries in this status.', example: 'failed' },
+      event: { type: 'string', enum: WEBHOOK_EVENT_NAMES, required: false, description: 'Only deliveries of this event.', example: 'message.received' },
+    },
+  ],
+  [
+    WebhookStatsQuery,
+    { hours: { type: 'integer', minimum: 1, maximum: 720, required: false, description: 'The window in hours. Default 24.', example: 24 } },
+  ],
+  [
+    WebhooksOverviewStatsModel,
+    {
+      pending: { type: 'integer', description: 'Deliveries waiting for their first attempt.', example: 3 },
+      retrying: { type: 'integer', description: 'Deliveries waiting for a retry.', example: 1 },
+      failedLast24h: { type: 'integer', description: 'Deliveries of the last 24 h that failed their last retry.', example: 0 },
+      oldestDueAgeMs: { type: 'integer', description: 'How late the most overdue waiting delivery is; 0 when none is.', example: 0 },
+      pausedWebhooks: { type: 'integer', description: 'Webhooks the breaker paused.', example: 0 },
+      disabledWebhooks: { type: 'integer', description: 'Disabled webhooks.', example: 1 },
+    },
+  ],
+  [
+    WebhookHourStatsModel,
+    {
+      hour: { ...TIME, description: 'The start of the clock hour (UTC).', example: '2025-01-15T10:00:00.000Z' },
+      success: { type: 'integer', description: 'Deliveries of that hour that succeeded.', example: 42 },
+      failed: { type: 'integer', description: 'Deliveries of that hour that failed.', example: 1 },
+    },
+  ],
+  [
+    WebhookHealthStatsModel,
+    {
+      hours: { type: 'integer', description: 'The window in hours.', example: 24 },
+      total: { type: 'integer', description: 'Deliveries created in the window, whatever their status.', example: 120 },
+      success: { type: 'integer', description: 'Of those, succeeded.', example: 117 },
+      failed: { type: 'integer', description: 'Of those, failed their last retry.', example: 2 },
+      successRate: { type: 'number', nullable: true, description: 'success / (success + failed); null when none has ended.', example: 0.983 },
+      p50Ms: { type: 'integer', nullable: true, description: "Median of the last attempt's duration.", example: 84 },
+      p95Ms: { type: 'integer', nullable: true, description: "95th percentile of the last attempt's duration.", example: 310 },
+      lastDeliveryAt: { ...TIME, nullable: true, description: 'When the newest delivery was created.' },
+      lastStatus: { type: 'string', enum: WEBHOOK_DELIVERY_STATUSES, nullable: true, description: 'Its status.', example: 'success' },
+      perHour: { type: () => WebhookHourStatsModel, isArray: true, description: 'One entry per clock hour, oldest first.' },
+    },
+  ],
+  [WebhookReplayModel, { count: { type: 'integer', description: 'How many deliveries were queued again.', example: 12 } }],
   [
     WebhookViewModel,
     {
@@ -265,6 +319,20 @@ export const WEBHOOKS_ROUTE_DOCS: Record<Exclude<keyof WebhooksAdminController, 
     answer: WebhookEventModel,
     isArray: true,
     errors: {},
+  },
+  stats: { summary: 'The whole module at a glance', status: 200, answer: WebhooksOverviewStatsModel, errors: {} },
+  webhookStats: {
+    summary: "One webhook's health over the last hours",
+    status: 200,
+    answer: WebhookHealthStatsModel,
+    errors: { 400: '`hours` is not an integer from 1 to 720.', 404: NOT_FOUND },
+  },
+  replay: {
+    summary: 'Send again every delivery of a time range',
+    description: 'Same delivery ids, attempt numbers going on; oldest first, at most 10,000 a call.',
+    status: 202,
+    answer: WebhookReplayModel,
+    errors: { 400: 'A field is invalid (`since` is required).', 404: NOT_FOUND },
   },
   get: { summary: 'One webhook', status: 200, answer: WebhookViewModel, errors: { 404: NOT_FOUND } },
   update: {

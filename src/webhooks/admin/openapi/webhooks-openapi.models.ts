@@ -12,3 +12,7 @@ export class WebhookDeliveryAttemptModel {}
 export class WebhookDeliveryDetailModel {}
 export class WebhookRedeliveryModel {}
 export class WebhookErrorModel {}
+export class WebhooksOverviewStatsModel {}
+export class WebhookHealthStatsModel {}
+export class WebhookHourStatsModel {}
+export class WebhookReplayModel {}

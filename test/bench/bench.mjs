@@ -1,0 +1,375 @@
+// `npm run bench`: what a delivery costs the host, and how fast the module delivers, on this
+// machine, in one run. The app runs in this process (its CPU is measured here); the HTTPS
+// receiver and the load generator run in a child process (driver.mjs). SQL statements and
+// Redis commands are counted where the app sends them (mysql2's and ioredis' clients).
+// Prints one table and writes docs/BENCHMARKS.md. Nothing here is asserted: the figures
+// are for reading, and counts and ratios measured in one run mean more than absolute times.
+import 'reflect-metadata';
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dist = (p) => import(join(ROOT, 'dist', p));
+const { createDemoApp } = await dist('app.module.js');
+const { WebhookPublisher, WebhookEvent } = await dist('webhooks/index.js');
+const { getDataSourceToken } = await import('@nestjs/typeorm');
+
+const N = Number(process.env.BENCH_EVENTS ?? 4000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
+const MEMORY_DELIVERIES = Number(process.env.BENCH_MEMORY_DELIVERIES ?? 100_000);
+const IN_FLIGHT = 50;
+const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+const log = (...a) => console.log(...a);
+
+// ---------------------------------------------------------------- counting at the clients
+const counts = { sql: 0, redis: 0, inserts: 0 };
+const redisByName = new Map();
+const scriptNames = new Map();
+/** The name a client's `defineCommand` gave the script with this SHA (Bull's and the module's). */
+function scriptName(client, sha) {
+  for (const [n, script] of Object.entries(client.scriptsSet ?? {})) if (script.sha === sha) return n;
+  return sha.slice(0, 8);
+}
+const originalSend = Redis.prototype.sendCommand;
+Redis.prototype.sendCommand = function (command, ...rest) {
+  if (this.options?.db === benchRedisDb) {
+    counts.redis++;
+    let name = command.name;
+    if (name === 'evalsha') {
+      const sha = String(command.args?.[0]);
+      name = `evalsha:${scriptNames.get(sha) ?? (scriptNames.set(sha, scriptName(this, sha)), scriptNames.get(sha))}`;
+    }
+    redisByName.set(name, (redisByName.get(name) ?? 0) + 1);
+  }
+  return originalSend.call(this, command, ...rest);
+};
+const sqlByKind = new Map();
+function countSql(pool) {
+  // mysql2's core connection: every statement of the app, TypeORM's and the module's own, goes through it.
+  const conn = pool._allConnections?.toArray?.()[0];
+  if (!conn) throw new Error('The bench found no mysql2 connection to count statements on.');
+  let proto = Object.getPrototypeOf(conn);
+  while (proto && !Object.prototype.hasOwnProperty.call(proto, 'query')) proto = Object.getPrototypeOf(proto);
+  if (!proto || proto.__benchCounted) return;
+  const original = proto.query;
+  proto.query = function (sql, ...rest) {
+    counts.sql++;
+    const text = typeof sql === 'string' ? sql : sql?.sql ?? '';
+    const kind = text.slice(0, 40).replace(/\s+/g, ' ');
+    sqlByKind.set(kind, (sqlByKind.get(kind) ?? 0) + 1);
+    if (/^INSERT INTO `webhook_deliveries`/.test(text)) counts.inserts++;
+    return original.call(this, sql, ...rest);
+  };
+  proto.__benchCounted = true;
+}
+const snapshot = () => ({ ...counts, cpu: process.cpuUsage(), at: performance.now() });
+const since = (s) => {
+  const cpu = process.cpuUsage(s.cpu);
+  return { sql: counts.sql - s.sql, redis: counts.redis - s.redis, inserts: counts.inserts - s.inserts, cpuMs: (cpu.user + cpu.system) / 1000, seconds: (performance.now() - s.at) / 1000 };
+};
+
+// ---------------------------------------------------------------- services
+function tls() {
+  const dir = mkdtempSync(join(tmpdir(), 'webhooks-bench-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'pipe' });
+    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+let benchRedisDb = -1;
+async function claimRedisDb() {
+  for (let db = 15; db >= 1; db--) {
+    const c = new Redis({ host: '127.0.0.1', port: 6379, db, maxRetriesPerRequest: 1 });
+    const ok = await c.set('webhooks-bench:claimed', '1', 'PX', 3_600_000, 'NX');
+    if (ok === 'OK' && (await c.dbsize()) === 1) return { db, client: c };
+    if (ok === 'OK') await c.del('webhooks-bench:claimed');
+    c.disconnect();
+  }
+  throw new Error('No empty Redis database among 1..15 on 127.0.0.1:6379 for the bench.');
+}
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function startDriver(cert) {
+  const child = fork(join(ROOT, 'test', 'bench', 'driver.mjs'), { env: { ...process.env, BENCH_TLS: JSON.stringify(cert), NODE_OPTIONS: '' } });
+  let seq = 0;
+  const pending = new Map();
+  child.on('message', ({ id, ok, value, error }) => {
+    const p = pending.get(id);
+    pending.delete(id);
+    ok ? p.resolve(value) : p.reject(new Error(error));
+  });
+  return {
+    call: (cmd, args) => new Promise((resolve, reject) => {
+      const id = ++seq;
+      pending.set(id, { resolve, reject });
+      child.send({ id, cmd, args });
+    }),
+    stop: () => child.kill(),
+  };
+}
+
+async function globalQuestions(sql) {
+  const [rows] = await sql.query("SHOW GLOBAL STATUS LIKE 'Questions'");
+  return Number(rows[0].Value);
+}
+
+// ---------------------------------------------------------------- the app
+async function bootApp({ database, redisUrl, queuePrefix, cert, webhooks = {} }) {
+  const app = await createDemoApp(
+    {
+      databaseUrl: `mysql://root@127.0.0.1:3306/${database}`,
+      redisUrl,
+      queuePrefix,
+      webhooks: { allowPrivateNetworks: true, tls: { ca: cert }, concurrency: IN_FLIGHT, ...webhooks },
+      retryAttempts: 0,
+    },
+    { logger: ['error', 'warn'] },
+  );
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const ds = app.get(getDataSourceToken());
+  await ds.query('SELECT 1');
+  countSql(ds.driver.pool);
+  return { app, url, ds, publisher: app.get(WebhookPublisher) };
+}
+
+async function createWebhook(url, body) {
+  const res = await fetch(`${url}/admin/live-chat/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status !== 201) throw new Error(`Creating a webhook answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+const patchWebhook = (url, id, body) => fetch(`${url}/admin/live-chat/webhooks/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+async function pool(count, inFlight, task) {
+  let next = 0;
+  await Promise.all(Array.from({ length: inFlight }, async () => { while (next < count) await task(next++); }));
+}
+
+/** Waits until the module has nothing left to send (no pending or retrying row). */
+async function idle(ds, timeoutMs = 300_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await ds.query("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status IN ('pending', 'retrying')");
+    if (Number(row.n) === 0) return;
+    if (Date.now() > deadline) throw new Error(`${row.n} deliveries still waiting after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// ---------------------------------------------------------------- run
+const cert = tls();
+const { db, client: redisClient } = await claimRedisDb();
+benchRedisDb = db;
+const redisUrl = `redis://127.0.0.1:6379/${db}`;
+const database = `wh_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+const sql = await mysql.createConnection(MYSQL);
+await sql.query(`CREATE DATABASE \`${database}\``);
+const driver = startDriver(cert);
+const { port: receiverPort } = await driver.call('start');
+const receiver = (path) => `https://127.0.0.1:${receiverPort}${path}`;
+const queuePrefix = `whb${process.pid}`;
+const rows = [];
+const notes = [];
+const row = (what, value, how = '') => {
+  rows.push([what, value, how]);
+  log(`${what}: ${value}${how ? `  (${how})` : ''}`);
+};
+
+// Half the worker's slots per webhook: the module-alone phase sends 25 at once to its one
+// webhook, and the hanging webhook of phase 5 can hold no more than half the worker.
+const PER_ENDPOINT = IN_FLIGHT / 2;
+const { app, url, ds, publisher } = await bootApp({ database, redisUrl, queuePrefix, cert: cert.cert, webhooks: { perEndpointConcurrency: PER_ENDPOINT } });
+
+try {
+  // 1. Raw POSTs to the receiver, and the module alone (publish → signed POST received), same receiver.
+  const raw = await driver.call('raw', { n: N, inFlight: IN_FLIGHT });
+  const bench = await createWebhook(url, { name: 'bench', url: receiver('/module'), secret: 'bench-secret', events: ['takeover.requested'] });
+  const takeover = (i) => ({ conversation: { id: i, visitorName: 'Ada', status: 'open', createdAt: new Date() } });
+  await pool(WARMUP, IN_FLIGHT, (i) => publisher.publish(WebhookEvent.TakeoverRequested, takeover(i)));
+  await driver.call('waitFor', { path: '/module', count: WARMUP, timeoutMs: 120_000 });
+  await idle(ds);
+  let s = snapshot();
+  await pool(N, IN_FLIGHT, (i) => publisher.publish(WebhookEvent.TakeoverRequested, takeover(i)));
+  await driver.call('waitFor', { path: '/module', count: WARMUP + N, timeoutMs: 300_000 });
+  await idle(ds);
+  const alone = since(s);
+  const moduleRate = N / alone.seconds;
+  row('raw HTTPS POSTs to the receiver', `${raw.perSecond.toFixed(0)}/s`, `undici, ${IN_FLIGHT} in flight, from the receiver's process`);
+  row('module alone: publish → signed POST received', `${moduleRate.toFixed(0)}/s`, `${N} deliveries, ${IN_FLIGHT} publishes in flight, perEndpointConcurrency ${PER_ENDPOINT}`);
+  row('ratio module / raw', (moduleRate / raw.perSecond).toFixed(3), 'target ≥ 0.3');
+  row('module alone, per delivery: app CPU', `${(alone.cpuMs / N).toFixed(2)} ms`);
+  row('module alone, per delivery: SQL statements', (alone.sql / N).toFixed(2));
+  row('module alone, per delivery: Redis commands sent', (alone.redis / N).toFixed(2));
+  await patchWebhook(url, bench.id, { enabled: false });
+
+  // 2. The demo's chat route alone, then with one subscribed webhook, after warm-up.
+  async function route(label, expectDeliveries) {
+    await driver.call('load', { url: `${url}/conversations`, n: WARMUP, inFlight: IN_FLIGHT, label: `${label}-warm` });
+    if (expectDeliveries) await driver.call('waitFor', { path: '/crm', count: expectDeliveries.before + WARMUP, timeoutMs: 120_000 });
+    await idle(ds);
+    const q0 = await globalQuestions(sql);
+    const s0 = snapshot();
+    const load = await driver.call('load', { url: `${url}/conversations`, n: N, inFlight: IN_FLIGHT, label });
+    const requestSeconds = (performance.now() - s0.at) / 1000;
+    if (expectDeliveries) await driver.call('waitFor', { path: '/crm', count: expectDeliveries.before + WARMUP + N, timeoutMs: 300_000 });
+    await idle(ds);
+    const used = since(s0);
+    const questions = (await globalQuestions(sql)) - q0;
+    return { perSecond: N / requestSeconds, load, used, questions };
+  }
+  if (process.env.BENCH_DETAIL) {
+    log('Redis commands in the module-alone phase, by name:', [...redisByName].sort((a, b) => b[1] - a[1]));
+    log('SQL statements so far, by start:', [...sqlByKind].sort((a, b) => b[1] - a[1]).slice(0, 15));
+  }
+  redisByName.clear();
+  const plain = await route('alone');
+  row('demo POST /conversations alone', `${plain.perSecond.toFixed(0)}/s`, `${N} requests, ${IN_FLIGHT} in flight`);
+  const crm = await createWebhook(url, { name: 'crm', url: receiver('/crm'), secret: 'crm-secret', events: ['conversation.started'] });
+  const hooked = await route('hooked', { before: 0 });
+  row('demo POST /conversations with one webhook', `${hooked.perSecond.toFixed(0)}/s`, 'requests answered; every delivery received before the figures below were read');
+  row('ratio with / alone', (hooked.perSecond / plain.perSecond).toFixed(3), 'target ≥ 0.7');
+  const per = (k) => (hooked.used[k] - plain.used[k]) / N;
+  row('route alone, per request: app CPU / SQL / Redis', `${(plain.used.cpuMs / N).toFixed(2)} ms / ${(plain.used.sql / N).toFixed(2)} / ${(plain.used.redis / N).toFixed(2)}`);
+  row('route with webhook, per request: app CPU / SQL / Redis', `${(hooked.used.cpuMs / N).toFixed(2)} ms / ${(hooked.used.sql / N).toFixed(2)} / ${(hooked.used.redis / N).toFixed(2)}`);
+  row("module's share per delivery: app CPU", `${per('cpuMs').toFixed(2)} ms`, 'target ≤ 1.5 ms');
+  row("module's share per delivery: SQL statements", per('sql').toFixed(2), 'target ≤ 1');
+  row("module's share per delivery: Redis commands sent", per('redis').toFixed(2), 'target ≤ 5');
+  row('  cross-check: MariaDB Questions per request, alone / with (server-wide, noisy)', `${(plain.questions / N).toFixed(2)} / ${(hooked.questions / N).toFixed(2)}`);
+
+  // 3. Paced 100 conversations/s for 10 s: chat request → webhook received.
+  const paced = await driver.call('paced', { url: `${url}/conversations`, rate: 100, seconds: 10, label: 'paced' });
+  await driver.call('waitFor', { path: '/crm', count: WARMUP + N + paced.ids.length, timeoutMs: 60_000 });
+  const pacedLatency = await driver.call('latency', { path: '/crm', ids: paced.ids });
+  row('paced 100/s: emit → arrival p50 / p99', `${pacedLatency.p50.toFixed(1)} / ${pacedLatency.p99.toFixed(1)} ms`, 'target p99 ≤ 50 ms');
+  row('paced 100/s: the chat request itself p50 / p99', `${paced.latency.p50.toFixed(1)} / ${paced.latency.p99.toFixed(1)} ms`);
+  await idle(ds);
+
+  // 4. Fan-out: one event to 100 webhooks.
+  await patchWebhook(url, crm.id, { enabled: false });
+  const fan = [];
+  for (let i = 0; i < 100; i++) fan.push(await createWebhook(url, { name: `fan ${i}`, url: receiver('/fan'), events: ['tag.added'] }));
+  await publisher.publish(WebhookEvent.TagAdded, { conversation: { id: 1, visitorName: 'Ada', status: 'open', createdAt: new Date() }, tag: 'warm' });
+  await driver.call('waitFor', { path: '/fan', count: 100, timeoutMs: 60_000 });
+  await idle(ds);
+  s = snapshot();
+  const t0 = performance.now();
+  await publisher.publish(WebhookEvent.TagAdded, { conversation: { id: 2, visitorName: 'Ada', status: 'open', createdAt: new Date() }, tag: 'vip' });
+  const fanRecorded = performance.now() - t0;
+  await driver.call('waitFor', { path: '/fan', count: 200, timeoutMs: 60_000 });
+  const fanAll = performance.now() - t0;
+  const fanUsed = since(s);
+  await idle(ds);
+  row('fan-out: one event to 100 webhooks: INSERT statements', String(fanUsed.inserts), `recorded in ${fanRecorded.toFixed(0)} ms, all 100 received in ${fanAll.toFixed(0)} ms`);
+  for (const f of fan) await fetch(`${url}/admin/live-chat/webhooks/${f.id}`, { method: 'DELETE' });
+
+  // 5. A healthy webhook's p99 alone, then beside one that hangs past the time-out.
+  const healthy = await createWebhook(url, { name: 'healthy', url: receiver('/healthy'), events: ['conversation.started'] });
+  async function healthyP99(label) {
+    const before = (await driver.call('count', { path: '/healthy' })).count;
+    const ids = [];
+    const loaded = await driver.call('paced', { url: `${url}/conversations`, rate: 25, seconds: 8, label });
+    ids.push(...loaded.ids);
+    await driver.call('waitFor', { path: '/healthy', count: before + ids.length, timeoutMs: 120_000 });
+    return driver.call('latency', { path: '/healthy', ids });
+  }
+  const healthyAlone = await healthyP99('healthy-alone');
+  const hang = await createWebhook(url, { name: 'hanging', url: receiver('/hang'), events: ['conversation.started'] });
+  const healthyBeside = await healthyP99('healthy-beside');
+  row("healthy webhook's emit → arrival p99, alone", `${healthyAlone.p99.toFixed(1)} ms`, '200 conversations at 25/s');
+  row("healthy webhook's emit → arrival p99, beside a hanging one", `${healthyBeside.p99.toFixed(1)} ms`, `the hanging one never answers (10 s time-out); concurrency ${IN_FLIGHT}, perEndpointConcurrency ${PER_ENDPOINT}`);
+  await fetch(`${url}/admin/live-chat/webhooks/${hang.id}`, { method: 'DELETE' });
+  await driver.call('release');
+  await fetch(`${url}/admin/live-chat/webhooks/${healthy.id}`, { method: 'DELETE' });
+
+  // 6. RSS before and after many deliveries.
+  await patchWebhook(url, bench.id, { enabled: true });
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const before = (await driver.call('count', { path: '/module' })).count;
+  for (let done = 0; done < MEMORY_DELIVERIES; done += 10_000) {
+    const n = Math.min(10_000, MEMORY_DELIVERIES - done);
+    await pool(n, IN_FLIGHT, (i) => publisher.publish(WebhookEvent.TakeoverRequested, takeover(done + i)));
+    await driver.call('waitFor', { path: '/module', count: before + done + n, timeoutMs: 600_000 });
+  }
+  await idle(ds, 600_000);
+  global.gc?.();
+  const rssAfter = process.memoryUsage().rss;
+  row(`RSS before / after ${MEMORY_DELIVERIES} deliveries`, `${(rssBefore / 2 ** 20).toFixed(0)} / ${(rssAfter / 2 ** 20).toFixed(0)} MiB`, `${(((rssAfter - rssBefore) / rssBefore) * 100).toFixed(1)} % (target: flat within 20 %)`);
+} finally {
+  await app.close();
+  driver.stop();
+  await sql.query(`DROP DATABASE IF EXISTS \`${database}\``);
+  await sql.end();
+  await redisClient.flushdb();
+  redisClient.disconnect();
+}
+
+// 7. Redis down: what a chat request pays.
+{
+  const port = await freePort();
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 300));
+  const db2 = `wh_bench_down_${process.pid}`;
+  const sql2 = await mysql.createConnection(MYSQL);
+  await sql2.query(`CREATE DATABASE \`${db2}\``);
+  const { app: app2, url: url2 } = await bootApp({ database: db2, redisUrl: `redis://127.0.0.1:${port}`, queuePrefix: 'whb', cert: cert.cert });
+  await createWebhook(url2, { name: 'crm', url: receiver('/down'), events: ['conversation.started'] });
+  const time = async () => {
+    const values = [];
+    for (let i = 0; i < 40; i++) {
+      const t = performance.now();
+      const res = await fetch(`${url2}/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ visitorName: 'Down' }) });
+      await res.text();
+      values.push(performance.now() - t);
+    }
+    values.sort((a, b) => a - b);
+    return values[Math.floor(values.length / 2)];
+  };
+  const up = await time();
+  redis.kill('SIGKILL');
+  await new Promise((r) => setTimeout(r, 500));
+  const down = await time();
+  row('Redis down: chat request median, Redis up / down', `${up.toFixed(1)} / ${down.toFixed(1)} ms`, 'target: ≤ 100 ms extra');
+  await app2.close().catch(() => undefined);
+  await sql2.query(`DROP DATABASE IF EXISTS \`${db2}\``);
+  await sql2.end();
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const table = ['| what | figure | how |', '| --- | --- | --- |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const doc = `# Benchmarks
+
+Produced by \`npm run bench\` (\`test/bench/bench.mjs\`) on ${new Date().toISOString().slice(0, 10)}.
+Machine: ${machine}; MariaDB and Redis on the same machine, shared with other work, so absolute
+times move from run to run: read the counts and the ratios measured in one run.
+
+The app runs in the bench's process, whose CPU is measured (\`process.cpuUsage()\`); the HTTPS
+receiver and the load generator run in a child process. SQL statements are counted at mysql2's
+client (every statement the app sends, the chat route's included); Redis commands at ioredis'
+client (every command the app sends to its Redis database, Bull's included; not what Lua scripts
+run inside Redis). "The module's share" is the route with one webhook minus the route alone,
+per request, each after ${WARMUP} requests of warm-up. Events per phase: ${N}.
+
+${table}
+${notes.length ? `\n${notes.join('\n')}\n` : ''}`;
+writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), doc);
+log(`\n${table}\n\nWritten to docs/BENCHMARKS.md`);
+process.exit(0);
