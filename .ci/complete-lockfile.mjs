@@ -5,10 +5,11 @@
 // `npm ci` refuses the lock ("Missing: ... from lock file"). This adds the entries npm
 // would have written on a full registry: version, optional, and the os/cpu/libc read
 // from the package name, so `npm ci` skips them on every other platform.
-// Run it after `npm install` whenever package-lock.json changes.
+// Run it after `npm install` whenever package-lock.json changes; give another lock file's
+// path to complete that one (the fixture hosts' under test/hosts/).
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const file = new URL('../package-lock.json', import.meta.url);
+const file = process.argv[2] ? new URL(process.argv[2], `file://${process.cwd()}/`) : new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(file, 'utf8'));
 const packages = lock.packages;
 

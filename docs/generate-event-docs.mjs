@@ -16,7 +16,7 @@ const load = (path) =>
     process.exit(2);
   });
 const { builtInWebhookCatalog } = await load('webhooks/events/webhook-payload.factory.js');
-const { renderWebhookEventDocs } = await load('webhooks/events/webhook-event.docs.js');
+const { renderWebhookEventDocs, renderReadmeEventsTable, README_EVENTS_START, README_EVENTS_END } = await load('webhooks/events/webhook-event.docs.js');
 
 const files = renderWebhookEventDocs(builtInWebhookCatalog());
 const existingSchemas = (await readdir(join(docs, 'events')).catch(() => [])).filter((f) => f.endsWith('.json'));
@@ -33,6 +33,22 @@ for (const [path, content] of files) {
   }
 }
 if (!check) for (const path of stale) await rm(join(docs, path));
+
+// The README's events table, between its two markers.
+const readmePath = join(root, 'README.md');
+const readme = await readFile(readmePath, 'utf8');
+const start = readme.indexOf(README_EVENTS_START);
+const end = readme.indexOf(README_EVENTS_END);
+if (start === -1 || end === -1) {
+  console.error(`README.md lacks the markers ${README_EVENTS_START} ... ${README_EVENTS_END}`);
+  process.exit(2);
+}
+const table = renderReadmeEventsTable(builtInWebhookCatalog());
+const readmeCurrent = readme.slice(start, end + README_EVENTS_END.length) === table;
+if (!readmeCurrent) {
+  differing.push('../README.md (events table)');
+  if (!check) await writeFile(readmePath, readme.slice(0, start) + table + readme.slice(end + README_EVENTS_END.length));
+}
 
 if (check) {
   const problems = [...differing.map((p) => `docs/${p} is not current`), ...stale.map((p) => `docs/${p} names no event`)];

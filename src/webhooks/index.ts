@@ -26,6 +26,12 @@ export { CreateWebhookDto } from './endpoints/dto/create-webhook.dto.js';
 export { UpdateWebhookDto } from './endpoints/dto/update-webhook.dto.js';
 export { ReplayDeliveriesDto } from './endpoints/dto/replay-deliveries.dto.js';
 export { webhookEntities, webhookMigrations } from './webhooks.entities.js';
+// By name too, so a host's own declarations (e.g. `export const migrations = [...webhookMigrations]`) can name their types.
+export { WebhookEndpoint } from './endpoints/webhook-endpoint.entity.js';
+export { WebhookDelivery } from './delivery/webhook-delivery.entity.js';
+export { WebhookDeliveryAttempt } from './delivery/webhook-delivery-attempt.entity.js';
+export { CreateWebhookTables1737000000000 } from './migrations/1737000000000-create-webhook-tables.js';
+export { AddWebhookRateLimit1738000000000 } from './migrations/1738000000000-add-webhook-rate-limit.js';
 export { verifyWebhookSignature } from './security/webhook-signature.js';
 export type { VerifyWebhookOptions, WebhookHeaders } from './security/webhook-signature.js';
 export { WebhookVerificationError } from './errors/webhook-verification.error.js';
@@ -42,3 +48,5 @@ export {
 export type { WebhookPausedEvent, WebhookResumedEvent } from './delivery/webhook-delivery.runner.js';
 export type { WebhookDeliveredEvent, WebhookFailedEvent } from './telemetry/webhook-telemetry.types.js';
 export type { WebhooksModuleOptions, WebhooksModuleExtras, WebhookTlsOptions } from './webhooks.options.js';
+export type { WebhookTransport } from './delivery/webhook-transport.js';
+export type { WebhookHttpRequest, WebhookHttpResult } from './delivery/webhook-http.sender.js';

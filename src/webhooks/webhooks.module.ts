@@ -3,8 +3,11 @@ import { BullModule } from '@nestjs/bull';
 import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { WEBHOOKS_MODULE_CLASS, WEBHOOKS_SWAGGER, createWebhooksAdminDocsController } from './admin/webhooks-admin-docs.controller.js';
 import { createWebhooksAdminPageController } from './admin/webhooks-admin-page.controller.js';
 import { createWebhooksAdminController } from './admin/webhooks-admin.controller.js';
+import { applyWebhooksOpenApi } from './admin/openapi/webhooks-openapi.apply.js';
+import { loadSwagger } from './admin/openapi/webhooks-swagger.loader.js';
 import { WebhookAfterCommit } from './delivery/webhook-after-commit.js';
 import { WEBHOOKS_QUEUE_SETTINGS, WebhookDeliveryQueue } from './delivery/webhook-delivery.queue.js';
 import { WebhookDeliveryPruner } from './delivery/webhook-delivery.pruner.js';
@@ -18,6 +21,7 @@ import { WebhookEndpointGate } from './delivery/webhook-endpoint.gate.js';
 import { WebhookEndpointCache } from './endpoints/webhook-endpoint.cache.js';
 import { WebhookHttpSender } from './delivery/webhook-http.sender.js';
 import { WebhookPublisher } from './delivery/webhook.publisher.js';
+import { WEBHOOKS_TRANSPORT } from './delivery/webhook-transport.js';
 import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service.js';
 import { WebhookEventListener } from './events/webhook-event.listener.js';
 import { WebhookPayloadFactory } from './events/webhook-payload.factory.js';
@@ -36,6 +40,9 @@ const WEBHOOKS_MODULE_EXTRAS = Symbol('WEBHOOKS_MODULE_EXTRAS');
 
 function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): DynamicModule {
   const extras = resolveWebhooksExtras(given);
+  const admin = createWebhooksAdminController(extras.adminPath, extras.adminGuards);
+  const page = extras.adminUi ? createWebhooksAdminPageController(extras.adminPath) : undefined;
+  const docs = extras.adminDocs ? createWebhooksAdminDocsController(extras.adminPath, extras.adminGuards) : undefined;
   const providers: Provider[] = [
     ...(definition.providers ?? []),
     { provide: WEBHOOKS_MODULE_EXTRAS, useValue: extras },
@@ -43,6 +50,16 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
       provide: WEBHOOKS_RESOLVED_OPTIONS,
       useFactory: (options: WebhooksModuleOptions, x: WebhooksModuleExtras) => resolveWebhooksOptions(options, x),
       inject: [WEBHOOKS_MODULE_OPTIONS, WEBHOOKS_MODULE_EXTRAS],
+    },
+    { provide: WEBHOOKS_MODULE_CLASS, useValue: definition.module },
+    {
+      // Always, adminDocs or not: the decorators also put the admin API in the host's own Swagger document.
+      provide: WEBHOOKS_SWAGGER,
+      useFactory: async () => {
+        const swagger = await loadSwagger();
+        if (swagger) applyWebhooksOpenApi(swagger, { admin, hidden: [page, docs].filter((c) => c !== undefined) });
+        return swagger ?? null;
+      },
     },
     WebhookUrlPolicy,
     WebhookSecretBox,
@@ -55,6 +72,11 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
     WebhookDeliveryQueue,
     WebhookAfterCommit,
     WebhookHttpSender,
+    {
+      provide: WEBHOOKS_TRANSPORT,
+      useFactory: (options: WebhooksModuleOptions, sender: WebhookHttpSender) => options.transport ?? sender,
+      inject: [WEBHOOKS_MODULE_OPTIONS, WebhookHttpSender],
+    },
     WebhookDeliveryRunner,
     WebhookDeliveryReplay,
     WebhookPublisher,
@@ -73,13 +95,8 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
       BullModule.registerQueue({ name: WEBHOOKS_QUEUE, settings: WEBHOOKS_QUEUE_SETTINGS }),
       HttpModule,
     ],
-    // The page goes first: the API's `GET /:id` would otherwise answer `/ui`.
-    controllers: extras.adminApi
-      ? [
-          ...(extras.adminUi ? [createWebhooksAdminPageController(extras.adminPath)] : []),
-          createWebhooksAdminController(extras.adminPath, extras.adminGuards),
-        ]
-      : [],
+    // The page and the docs go first: the API's `GET /:id` would otherwise answer `/ui` and `/docs`.
+    controllers: extras.adminApi ? [...(page ? [page] : []), ...(docs ? [docs] : []), admin] : [],
     providers,
     exports: [WebhooksService, WebhookPublisher, WEBHOOKS_RESOLVED_OPTIONS],
   };

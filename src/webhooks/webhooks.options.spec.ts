@@ -39,4 +39,10 @@ describe('resolveWebhooksOptions', () => {
   ])('refuses %p with an error naming the option', (given, name) => {
     expect(() => resolveWebhooksOptions(given)).toThrow(name);
   });
+
+  it('refuses a transport without send()', () => {
+    expect(() => resolveWebhooksOptions({ transport: {} as never })).toThrow(/option "transport" must have a send\(request\) method/);
+    const transport = { send: async () => ({ statusCode: 200, durationMs: 0, responseBody: '', responseHeaders: {}, error: null }) };
+    expect(resolveWebhooksOptions({ transport }).transport).toBe(transport);
+  });
 });

@@ -1,10 +1,11 @@
 import type { CanActivate, Type } from '@nestjs/common';
-import { createRequire } from 'node:module';
+import type { WebhookTransport } from './delivery/webhook-transport.js';
 import type { WebhookPayloadMappers } from './events/webhook-payload.mapper.js';
 import { WebhookAllowList } from './security/webhook-allow-list.js';
 import { systemDnsLookup } from './security/webhook-dns.lookup.js';
 import type { WebhookDnsLookup } from './security/webhook-dns.lookup.js';
 import { DEFAULT_ADMIN_PATH } from './webhooks.constants.js';
+import { WEBHOOKS_PACKAGE_NAME, WEBHOOKS_PACKAGE_VERSION } from './webhooks.version.js';
 
 /** Options of `WebhooksModule.forRoot()`; every field is optional. */
 export interface WebhooksModuleOptions {
@@ -65,6 +66,11 @@ export interface WebhooksModuleOptions {
   secretEncryptionKey?: string | Buffer;
   /** Extra TLS settings of outgoing connections, e.g. the CA of an internal receiver. Default: Node's trust store. */
   tls?: WebhookTlsOptions;
+  /**
+   * What sends each request. Default: the HTTPS sender (address checks, time-out, no
+   * redirects). A host's tests pass `WebhookTestTransport` from `<package>/testing`.
+   */
+  transport?: WebhookTransport;
 }
 
 export interface WebhookTlsOptions {
@@ -82,27 +88,32 @@ export interface WebhooksModuleExtras {
   adminApi?: boolean;
   /** Serve the admin page at `/<adminPath>/ui` (with the admin API). Default `true`. */
   adminUi?: boolean;
+  /**
+   * Serve the OpenAPI document of the admin API at `/<adminPath>/docs-json` and Swagger UI at
+   * `/<adminPath>/docs`, behind `adminGuards`, when `@nestjs/swagger` is installed. Default `true`.
+   */
+  adminDocs?: boolean;
   /** This process runs the delivery worker; `false` on API-only nodes. Default `true`. */
   processDeliveries?: boolean;
 }
 
-export type ResolvedWebhooksOptions = Required<Omit<WebhooksModuleOptions, 'secretEncryptionKey' | 'tls' | 'payloadMappers'>> &
+export type ResolvedWebhooksOptions = Required<Omit<WebhooksModuleOptions, 'secretEncryptionKey' | 'tls' | 'payloadMappers' | 'transport'>> &
   Required<WebhooksModuleExtras> & {
     secretEncryptionKey?: string | Buffer;
+    transport?: WebhookTransport;
     tls: WebhookTlsOptions;
     payloadMappers: WebhookPayloadMappers;
   };
 
-const packageJson = createRequire(import.meta.url)('../../package.json') as { name: string; version: string };
-
 /** This package's name and version (the User-Agent's, the tracer's). */
-export const WEBHOOKS_PACKAGE: { name: string; version: string } = { name: packageJson.name, version: packageJson.version };
+export const WEBHOOKS_PACKAGE: { name: string; version: string } = { name: WEBHOOKS_PACKAGE_NAME, version: WEBHOOKS_PACKAGE_VERSION };
 
 export const DEFAULT_EXTRAS: Required<WebhooksModuleExtras> = {
   adminPath: DEFAULT_ADMIN_PATH,
   adminGuards: [],
   adminApi: true,
   adminUi: true,
+  adminDocs: true,
   processDeliveries: true,
 };
 
@@ -133,7 +144,7 @@ export function resolveWebhooksOptions(
     breakerCooldownMs: 30_000,
     deliveryRetentionDays: 30,
     reconcileIntervalMs: 15_000,
-    userAgent: `${packageJson.name}/${packageJson.version}`,
+    userAgent: `${WEBHOOKS_PACKAGE_NAME}/${WEBHOOKS_PACKAGE_VERSION}`,
     tls: {},
     allowedHosts: [],
     dnsLookup: systemDnsLookup,
@@ -164,6 +175,9 @@ function assertOptions(o: ResolvedWebhooksOptions): void {
   new WebhookAllowList(o.allowedHosts); // throws a TypeError naming a malformed entry
   if (typeof o.dnsLookup !== 'function') {
     throw new TypeError('WebhooksModule option "dnsLookup" must be a function (hostname) => Promise<{ address, family }[]>.');
+  }
+  if (o.transport !== undefined && typeof o.transport?.send !== 'function') {
+    throw new TypeError('WebhooksModule option "transport" must have a send(request) method, like WebhookTestTransport from <package>/testing.');
   }
   if (!Array.isArray(o.retryDelaysMs) || o.retryDelaysMs.some((d) => !Number.isFinite(d) || d < 0)) {
     throw new TypeError('WebhooksModule option "retryDelaysMs" must be an array of non-negative numbers of milliseconds.');

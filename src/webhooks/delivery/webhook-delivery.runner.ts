@@ -12,9 +12,10 @@ import { WebhookDeliveryStore } from './webhook-delivery.store.js';
 import { WebhookDeliveryWriter } from './webhook-delivery.writer.js';
 import { WebhookEndpointGate } from './webhook-endpoint.gate.js';
 import type { WebhookBreakerChange, WebhookGateAnswer, WebhookGateRelease } from './webhook-endpoint.gate.js';
-import { WebhookHttpSender } from './webhook-http.sender.js';
 import type { WebhookHttpResult } from './webhook-http.sender.js';
 import { buildWebhookHeaders } from './webhook-request.headers.js';
+import { WEBHOOKS_TRANSPORT } from './webhook-transport.js';
+import type { WebhookTransport } from './webhook-transport.js';
 import { decideAttempt, giveUpWhilePaused } from './webhook-retry.policy.js';
 import type { WebhookAttemptDecision } from './webhook-retry.policy.js';
 
@@ -102,7 +103,7 @@ export class WebhookDeliveryRunner {
     private readonly cache: WebhookEndpointCache,
     private readonly endpoints: WebhookEndpointsService,
     private readonly gate: WebhookEndpointGate,
-    private readonly sender: WebhookHttpSender,
+    @Inject(WEBHOOKS_TRANSPORT) private readonly sender: WebhookTransport,
     private readonly queue: WebhookDeliveryQueue,
     private readonly events: EventEmitter2,
     private readonly telemetry: WebhookTelemetry,

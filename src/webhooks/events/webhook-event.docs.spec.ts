@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderWebhookEventDocs } from './webhook-event.docs.js';
+import { README_EVENTS_END, README_EVENTS_START, renderReadmeEventsTable, renderWebhookEventDocs } from './webhook-event.docs.js';
 import { WEBHOOK_EVENT_NAMES } from './webhook-event.js';
 import { webhookEventSchemas } from './webhook-event.schemas.js';
 import { builtInWebhookCatalog } from './webhook-payload.factory.js';
@@ -20,6 +20,17 @@ describe('docs/events.md and docs/events/*.json', () => {
     if (committed !== generated.get(path)) {
       expect(`docs/${path} ${STALE}\n${committed}`).toBe(`docs/${path} ${STALE}\n${generated.get(path)}`);
     }
+  });
+
+  it("README.md's events table is what the catalog generates", () => {
+    const readme = readFileSync(join(docs, '..', 'README.md'), 'utf8');
+    const start = readme.indexOf(README_EVENTS_START);
+    const end = readme.indexOf(README_EVENTS_END);
+    expect({ start: start >= 0, end: end > start }).toEqual({ start: true, end: true });
+    const committed = readme.slice(start, end + README_EVENTS_END.length);
+    const table = renderReadmeEventsTable(builtInWebhookCatalog());
+    if (committed !== table) expect(`README.md events table ${STALE}\n${committed}`).toBe(`README.md events table ${STALE}\n${table}`);
+    for (const event of WEBHOOK_EVENT_NAMES) expect(table).toContain(`| \`${event}\` |`);
   });
 
   it('holds no schema of an event the catalog no longer has', () => {

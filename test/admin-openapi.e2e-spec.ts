@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { RequestMethod } from '@nestjs/common';
+import type { CanActivate } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { WebhooksAdminController } from '../src/webhooks/admin/webhooks-admin.controller.js';
+import { bootWebhooksHost } from './support/webhooks-host.js';
+import type { WebhooksHost } from './support/webhooks-host.js';
+
+type Operation = {
+  operationId?: string;
+  summary?: string;
+  tags?: string[];
+  parameters?: Array<{ name: string; in: string }>;
+  requestBody?: { content: Record<string, { schema: unknown }> };
+  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+};
+type OpenApi = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, any> } };
+
+/** Every route of the admin controller, read from Nest's own route metadata. */
+function adminRoutes(): Array<{ handler: string; method: string; path: string; hasBody: boolean; hasQuery: boolean }> {
+  const proto = WebhooksAdminController.prototype as unknown as Record<string, object>;
+  return Object.getOwnPropertyNames(proto)
+    .filter((name) => name !== 'constructor' && Reflect.getMetadata('path', proto[name]) !== undefined)
+    .map((name) => {
+      const path = String(Reflect.getMetadata('path', proto[name]));
+      const args = Object.keys(Reflect.getMetadata('__routeArguments__', WebhooksAdminController, name) ?? {});
+      return {
+        handler: name,
+        method: RequestMethod[Reflect.getMetadata('method', proto[name]) as number].toLowerCase(),
+        path: path === '/' ? '' : `/${path.replace(/:(\w+)/g, '{$1}')}`,
+        hasBody: args.some((a) => a.startsWith('3:')), // RouteParamtypes.BODY
+        hasQuery: args.some((a) => a.startsWith('4:')), // RouteParamtypes.QUERY
+      };
+    });
+}
+
+describe('the OpenAPI document of the admin API', () => {
+  let host: WebhooksHost;
+  let doc: OpenApi;
+
+  beforeAll(async () => {
+    host = await bootWebhooksHost({ options: { processDeliveries: false } });
+    doc = (await host.http.get(`${host.admin}/docs-json`).expect(200)).body as OpenApi;
+  });
+
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it('lists every route of the controller with its request and answer schemas', () => {
+    const routes = adminRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(12);
+    for (const route of routes) {
+      const op = doc.paths[`${host.admin}${route.path}`]?.[route.method];
+      expect({ route: `${route.method} ${route.path}`, documented: Boolean(op) }).toEqual({ route: `${route.method} ${route.path}`, documented: true });
+      expect(op.summary).toEqual(expect.any(String));
+      expect(op.operationId).toBe(`webhooks${route.handler[0].toUpperCase()}${route.handler.slice(1)}`);
+      const success = Object.entries(op.responses).filter(([status]) => status.startsWith('2'));
+      expect(success).toHaveLength(1);
+      const [status, answer] = success[0];
+      if (status !== '204') expect(answer.content?.['application/json']?.schema).toBeDefined();
+      if (route.hasBody) expect(op.requestBody?.content['application/json']?.schema).toBeDefined();
+      for (const param of route.path.match(/\{\w+\}/g) ?? []) {
+        expect(op.parameters?.some((p) => p.in === 'path' && `{${p.name}}` === param)).toBe(true);
+      }
+    }
+    // Nothing else of the module: not the page, not the docs themselves.
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    expect(documented.sort()).toEqual(routes.map((r) => `${r.method} ${host.admin}${r.path}`).sort());
+  });
+
+  it('describes the bodies, with examples and required fields', () => {
+    const create = doc.components.schemas.CreateWebhookDto;
+    expect(create.required.sort()).toEqual(['events', 'name', 'url']);
+    expect(Object.keys(create.properties).sort()).toEqual(['enabled', 'events', 'format', 'name', 'rateLimit', 'secret', 'url']);
+    for (const property of Object.values(create.properties) as Array<Record<string, unknown>>) {
+      expect(property.example).toBeDefined();
+      expect(property.description).toEqual(expect.any(String));
+    }
+    expect(create.properties.events.items.enum).toEqual(expect.arrayContaining(['conversation.started', '*']));
+    expect(doc.components.schemas.UpdateWebhookDto.required ?? []).toEqual([]);
+    const deliveries = doc.paths[`${host.admin}/{id}/deliveries`].get;
+    expect(deliveries.parameters?.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(['before', 'event', 'limit', 'status']);
+  });
+
+  it('describes the answers: a webhook, a delivery page, errors', () => {
+    const view = doc.components.schemas.WebhookViewModel;
+    expect(Object.keys(view.properties).sort()).toEqual(
+      ['consecutiveFailures', 'createdAt', 'disabledAt', 'disabledReason', 'enabled', 'events', 'format', 'hasSecret', 'id', 'name', 'pausedUntil', 'rateLimit', 'updatedAt', 'url'],
+    );
+    expect(doc.components.schemas.WebhookDeliveryPageModel.properties.items.items.$ref).toMatch(/WebhookDeliverySummaryModel$/);
+    const get = doc.paths[`${host.admin}/{id}`].get;
+    expect(get.responses['404'].content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/WebhookErrorModel' });
+  });
+
+  it('matches what the API answers', async () => {
+    const created = await host.http
+      .post(host.admin)
+      .send({ name: 'CRM', url: 'https://127.0.0.1:9/hooks', events: ['*'] })
+      .expect(201);
+    expect(Object.keys(created.body).sort()).toEqual(Object.keys(doc.components.schemas.WebhookViewModel.properties).sort());
+  });
+
+  it('serves Swagger UI at /docs', async () => {
+    const page = await host.http.get(`${host.admin}/docs`).expect(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.text).toContain('swagger-ui-bundle.js');
+    const bundle = await host.http.get(`${host.admin}/docs/swagger-ui-bundle.js`).expect(200);
+    expect(bundle.headers['content-type']).toMatch(/javascript/);
+    expect(bundle.text.length).toBeGreaterThan(100_000);
+    await host.http.get(`${host.admin}/docs/..%2Fpackage.json`).expect(404);
+  });
+
+  it("puts the admin API in the host's own Swagger document", () => {
+    const own = SwaggerModule.createDocument(host.app, new DocumentBuilder().setTitle('Host').build()) as unknown as OpenApi;
+    const op = own.paths[host.admin]?.post;
+    expect(op?.tags).toEqual(['Live-chat webhooks']);
+    expect(op?.requestBody?.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CreateWebhookDto' });
+    expect(Object.keys(own.paths).filter((p) => /\/(ui|docs)/.test(p))).toEqual([]);
+  });
+});
+
+describe('adminDocs and adminGuards', () => {
+  const deny: CanActivate = { canActivate: () => false };
+  let guarded: WebhooksHost;
+  let off: WebhooksHost;
+
+  beforeAll(async () => {
+    guarded = await bootWebhooksHost({ options: { processDeliveries: false, adminGuards: [deny], adminPath: 'ops/hooks' } });
+    off = await bootWebhooksHost({ options: { processDeliveries: false, adminDocs: false } });
+  });
+
+  afterAll(async () => {
+    await guarded?.close();
+    await off?.close();
+  });
+
+  it('puts the docs behind the admin guards', async () => {
+    await guarded.http.get('/ops/hooks/docs-json').expect(403);
+    await guarded.http.get('/ops/hooks/docs').expect(403);
+    await guarded.http.get('/ops/hooks/docs/swagger-ui-bundle.js').expect(403);
+  });
+
+  it('serves no docs with adminDocs: false', async () => {
+    await off.http.get(`${off.admin}/docs-json`).expect(404);
+    await off.http.get(`${off.admin}/docs`).expect(404);
+  });
+});
