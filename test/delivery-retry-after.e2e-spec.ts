@@ -97,7 +97,8 @@ describe('429 and 503 with Retry-After', () => {
   it('caps a long Retry-After at the next-but-one delay of the schedule', async () => {
     const forever = await receiver.waitFor(2, { path: '/forever', timeoutMs: 8_000 });
     expect(gap(forever)).toBeGreaterThanOrEqual(3_000 - 20);
-    expect(gap(forever)).toBeLessThan(3_300 + 700);
+    // 3 s plus its jitter, and room for a busy machine: an uncapped wait would be an hour.
+    expect(gap(forever)).toBeLessThan(3_300 + 1_700);
 
     for (const path of Object.keys(FIRST_ANSWER)) {
       const item = await eventually(async () => {
