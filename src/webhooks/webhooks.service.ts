@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { WebhooksValidationPipe } from './admin/webhooks-validation.pipe.js';
-import { WebhookDeliveryQueue } from './delivery/webhook-delivery.queue.js';
+import { WebhookDeliveryQueue, jobForDelivery } from './delivery/webhook-delivery.queue.js';
 import { WebhookDeliveryRunner, notSentWhileDisabled } from './delivery/webhook-delivery.runner.js';
 import { WebhookDeliveryReplay } from './delivery/webhook-delivery.replay.js';
 import { WebhookDeliveryStore } from './delivery/webhook-delivery.store.js';
@@ -230,16 +230,7 @@ export class WebhooksService {
     const { delivery } = found;
     await this.store.requeue(deliveryId);
     // Everything the attempt needs goes in the job; the schedule (for a paused webhook's give-up) starts now.
-    await this.queue.enqueueNow({
-      deliveryId,
-      attempt: delivery.attempts + 1,
-      webhookId: delivery.webhookId,
-      event: delivery.event,
-      body: JSON.stringify(delivery.payload),
-      isTest: Boolean(delivery.isTest),
-      since: Date.now(),
-      ...(delivery.traceparent ? { traceparent: delivery.traceparent } : {}),
-    });
+    await this.queue.enqueueNow(jobForDelivery(delivery, Date.now()));
     return { deliveryId, status: 'pending' };
   }
 

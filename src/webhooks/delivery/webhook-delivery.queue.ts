@@ -45,6 +45,26 @@ function withoutScheduling(job: ScheduledWebhookDeliveryJob): WebhookDeliveryJob
   return data;
 }
 
+/**
+ * The job for a stored delivery's next attempt, with everything the attempt needs; its
+ * schedule (for a paused webhook's give-up) counted from `since`.
+ */
+export function jobForDelivery(
+  d: { id: string; attempts: number; webhookId: string; event: string; payload: unknown; isTest?: boolean; traceparent?: string | null },
+  since: number,
+): Required<Omit<WebhookDeliveryJob, 'traceparent' | 'admittedAt'>> & Pick<WebhookDeliveryJob, 'traceparent'> {
+  return {
+    deliveryId: d.id,
+    attempt: d.attempts + 1,
+    webhookId: d.webhookId,
+    event: d.event,
+    body: JSON.stringify(d.payload),
+    isTest: Boolean(d.isTest),
+    since,
+    ...(d.traceparent ? { traceparent: d.traceparent } : {}),
+  };
+}
+
 /** A job whose data is not a delivery's (a bare or foreign hash): it ends no delivery. */
 export function isDeliveryJob(data: unknown): data is WebhookDeliveryJob {
   const d = data as WebhookDeliveryJob | undefined;

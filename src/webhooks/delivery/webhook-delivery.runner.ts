@@ -6,7 +6,7 @@ import { WebhookEndpointsService } from '../endpoints/webhook-endpoints.service.
 import { WebhookTelemetry } from '../telemetry/webhook.telemetry.js';
 import { WEBHOOK_PAUSED_EVENT, WEBHOOK_RESUMED_EVENT, WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
-import { WebhookDeliveryQueue, WebhookDeliveryWait } from './webhook-delivery.queue.js';
+import { WebhookDeliveryQueue, WebhookDeliveryWait, jobForDelivery } from './webhook-delivery.queue.js';
 import type { WebhookDeliveryJob } from './webhook-delivery.queue.js';
 import { WebhookDeliveryStore } from './webhook-delivery.store.js';
 import { WebhookDeliveryWriter } from './webhook-delivery.writer.js';
@@ -338,17 +338,7 @@ export class WebhookDeliveryRunner {
       await this.store.release(deliveryId, lockedUntil);
       return undefined;
     }
-    return {
-      deliveryId,
-      attempt: delivery.attempts + 1,
-      webhookId: delivery.webhookId,
-      event: delivery.event,
-      body: JSON.stringify(delivery.payload),
-      isTest: Boolean(delivery.isTest),
-      since: delivery.createdAt.getTime(),
-      traceparent: delivery.traceparent ?? undefined,
-      leaseUntil: lockedUntil,
-    };
+    return { ...jobForDelivery(delivery, delivery.createdAt.getTime()), leaseUntil: lockedUntil };
   }
 
   /** Gives back a database claim taken for nothing: the delivery is due again at once. */
