@@ -16,6 +16,9 @@ import { WebhookEndpoint } from './webhook-endpoint.entity.js';
  */
 export const WEBHOOK_ENDPOINT_CACHE_TTL_MS = 5_000;
 
+/** How old a copy must be before a webhook missing from it makes it load again. */
+const MISS_RELOAD_AFTER_MS = 1_000;
+
 interface Snapshot {
   loadedAt: number;
   byId: Map<string, WebhookEndpoint>;
@@ -69,8 +72,16 @@ export class WebhookEndpointCache implements OnModuleInit, OnApplicationShutdown
     return list;
   }
 
-  /** One webhook as last loaded; undefined when it does not exist (deleted). */
+  /**
+   * One webhook as last loaded; undefined when it does not exist (deleted). A webhook this
+   * copy does not know, loaded more than a second ago, is looked for once more in a fresh
+   * load: it may have been created in another process a moment ago.
+   */
   async get(id: string): Promise<WebhookEndpoint | undefined> {
+    const snap = await this.current();
+    const found = snap.byId.get(id);
+    if (found || Date.now() - snap.loadedAt < MISS_RELOAD_AFTER_MS) return found;
+    this.drop();
     return (await this.current()).byId.get(id);
   }
 
