@@ -109,6 +109,20 @@ const webhookFields = (partial: boolean): Record<string, PropertyDoc> => ({
   },
 });
 
+/** The fields of a delivery in the log; one delivery's detail adds to them. */
+const DELIVERY_SUMMARY_FIELDS: Record<string, PropertyDoc> = {
+  id: { ...ID, description: 'The delivery id, sent as `X-Webhook-Id` and `webhook-id`.' },
+  event: { type: 'string', description: 'The event.', example: 'message.received' },
+  status: { type: 'string', enum: WEBHOOK_DELIVERY_STATUSES, description: 'Where it stands.', example: 'success' },
+  statusCode: { type: 'integer', nullable: true, description: "The last attempt's HTTP status.", example: 200 },
+  attempts: { type: 'integer', description: 'Attempts made.', example: 1 },
+  durationMs: { type: 'integer', nullable: true, description: "The last attempt's duration.", example: 84 },
+  error: { type: 'string', nullable: true, description: "The last attempt's error.", example: null },
+  isTest: { type: 'boolean', description: 'Sent by POST /{id}/test.', example: false },
+  createdAt: { ...TIME, description: 'When the event was recorded.' },
+  nextAttemptAt: { ...TIME, nullable: true, description: 'When the next attempt is due; null once ended.', example: null },
+};
+
 /** The request DTOs and answer models, each with its properties. */
 export const WEBHOOKS_MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyDoc>]> = [
   [CreateWebhookDto, webhookFields(false)],
@@ -233,18 +247,7 @@ export const WEBHOOKS_MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyD
   ],
   [
     WebhookDeliverySummaryModel,
-    {
-      id: { ...ID, description: 'The delivery id, sent as `X-Webhook-Id` and `webhook-id`.' },
-      event: { type: 'string', description: 'The event.', example: 'message.received' },
-      status: { type: 'string', enum: WEBHOOK_DELIVERY_STATUSES, description: 'Where it stands.', example: 'success' },
-      statusCode: { type: 'integer', nullable: true, description: "The last attempt's HTTP status.", example: 200 },
-      attempts: { type: 'integer', description: 'Attempts made.', example: 1 },
-      durationMs: { type: 'integer', nullable: true, description: "The last attempt's duration.", example: 84 },
-      error: { type: 'string', nullable: true, description: "The last attempt's error.", example: null },
-      isTest: { type: 'boolean', description: 'Sent by POST /{id}/test.', example: false },
-      createdAt: { ...TIME, description: 'When the event was recorded.' },
-      nextAttemptAt: { ...TIME, nullable: true, description: 'When the next attempt is due; null once ended.', example: null },
-    },
+    DELIVERY_SUMMARY_FIELDS
   ],
   [
     WebhookDeliveryPageModel,
@@ -266,16 +269,7 @@ export const WEBHOOKS_MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyD
   [
     WebhookDeliveryDetailModel,
     {
-      id: { ...ID, description: 'The delivery id.' },
-      event: { type: 'string', description: 'The event.', example: 'message.received' },
-      status: { type: 'string', enum: WEBHOOK_DELIVERY_STATUSES, description: 'Where it stands.', example: 'success' },
-      statusCode: { type: 'integer', nullable: true, description: "The last attempt's HTTP status.", example: 200 },
-      attempts: { type: 'integer', description: 'Attempts made.', example: 1 },
-      durationMs: { type: 'integer', nullable: true, description: "The last attempt's duration.", example: 84 },
-      error: { type: 'string', nullable: true, description: "The last attempt's error.", example: null },
-      isTest: { type: 'boolean', description: 'Sent by POST /{id}/test.', example: false },
-      createdAt: { ...TIME, description: 'When the event was recorded.' },
-      nextAttemptAt: { ...TIME, nullable: true, description: 'When the next attempt is due.', example: null },
+      ...DELIVERY_SUMMARY_FIELDS,
       payload: { type: 'object', description: 'The body sent.', example: { event: 'message.received', timestamp: '2025-01-15T10:31:00.000Z', data: { message_id: 58211 } } },
       requestHeaders: {
         type: 'object',

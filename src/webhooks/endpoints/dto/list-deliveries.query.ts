@@ -1,18 +1,15 @@
 import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { WEBHOOK_DELIVERY_STATUSES } from '../../delivery/webhook-delivery.entity.js';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { WebhookDeliveryStatus } from '../../delivery/webhook-delivery.entity.js';
-import { WEBHOOK_EVENT_NAMES } from '../../events/webhook-event.js';
+import { DeliveryEventFilter, DeliveryStatusFilter } from './webhook-fields.js';
 
 /** Query of `GET /:id/deliveries`. */
 export class ListDeliveriesQuery {
-  @IsOptional()
-  @IsIn(WEBHOOK_DELIVERY_STATUSES, { message: `status must be one of ${WEBHOOK_DELIVERY_STATUSES.join(', ')}` })
+  @DeliveryStatusFilter()
   status?: WebhookDeliveryStatus;
 
-  @IsOptional()
-  @IsIn(WEBHOOK_EVENT_NAMES, { message: 'event must be one of the names of GET /events' })
+  @DeliveryEventFilter()
   event?: string;
 
   // applyDecorators keeps this order when validating (stopAtFirstError): "abc" is "not an integer", not "greater than 200".

@@ -1,7 +1,6 @@
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString } from 'class-validator';
-import { WEBHOOK_DELIVERY_STATUSES } from '../../delivery/webhook-delivery.entity.js';
+import { IsISO8601, IsNotEmpty, IsOptional, IsString } from 'class-validator';
 import type { WebhookDeliveryStatus } from '../../delivery/webhook-delivery.entity.js';
-import { WEBHOOK_EVENT_NAMES } from '../../events/webhook-event.js';
+import { DeliveryEventFilter, DeliveryStatusFilter } from './webhook-fields.js';
 
 /** Body of `POST /:id/deliveries/replay`: which deliveries of the webhook go again. */
 export class ReplayDeliveriesDto {
@@ -17,11 +16,9 @@ export class ReplayDeliveriesDto {
   @IsISO8601({ strict: true }, { message: 'until must be an ISO 8601 date-time, e.g. 2025-01-15T11:00:00Z' })
   until?: string;
 
-  @IsOptional()
-  @IsIn(WEBHOOK_DELIVERY_STATUSES, { message: `status must be one of ${WEBHOOK_DELIVERY_STATUSES.join(', ')}` })
+  @DeliveryStatusFilter()
   status?: WebhookDeliveryStatus;
 
-  @IsOptional()
-  @IsIn(WEBHOOK_EVENT_NAMES, { message: 'event must be one of the names of GET /events' })
+  @DeliveryEventFilter()
   event?: string;
 }

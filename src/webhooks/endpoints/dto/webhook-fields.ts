@@ -1,7 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsNotEmpty, IsNumber, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { invalidStandardSecret } from '../../security/webhook-secret.generator.js';
+import { WEBHOOK_DELIVERY_STATUSES } from '../../delivery/webhook-delivery.entity.js';
+import { WEBHOOK_EVENT_NAMES } from '../../events/webhook-event.js';
 import { WEBHOOK_FORMATS } from '../webhook-endpoint.entity.js';
 import { IsWebhookEventList } from './webhook-events.validator.js';
 
@@ -84,3 +86,10 @@ export const RateLimitField = () =>
     Min(RATE_LIMIT_MIN, { message: `rateLimit must be at least ${RATE_LIMIT_MIN} requests per second (or null for no limit)` }),
     Max(RATE_LIMIT_MAX, { message: `rateLimit must be at most ${RATE_LIMIT_MAX} requests per second (or null for no limit)` }),
   );
+
+/** A delivery-log filter on `status`, as the list query and the replay body take it. */
+export const DeliveryStatusFilter = () =>
+  applyDecorators(IsOptional(), IsIn(WEBHOOK_DELIVERY_STATUSES, { message: `status must be one of ${WEBHOOK_DELIVERY_STATUSES.join(', ')}` }));
+
+/** A delivery-log filter on `event`, as the list query and the replay body take it. */
+export const DeliveryEventFilter = () => applyDecorators(IsOptional(), IsIn(WEBHOOK_EVENT_NAMES, { message: 'event must be one of the names of GET /events' }));
