@@ -11,7 +11,10 @@ import type { WebhookSqlParams } from './webhook-sql.dialect.js';
 export type NewWebhookDelivery = Pick<
   WebhookDelivery,
   'id' | 'webhookId' | 'event' | 'payload' | 'status' | 'attempts' | 'isTest' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'traceparent'
->;
+> & {
+  /** The payload as JSON, when the caller made it already: written as it is, not stringified again. */
+  payloadJson?: string;
+};
 
 /** The outcome of one attempt, as the delivery log keeps it. */
 export interface WebhookAttemptRecord {
@@ -59,7 +62,8 @@ export class WebhookDeliveryWriter {
   async insert(rows: NewWebhookDelivery[], manager?: EntityManager): Promise<void> {
     if (rows.length === 0) return;
     if (manager) {
-      await manager.getRepository(WebhookDelivery).insert(rows as QueryDeepPartialEntity<WebhookDelivery>[]);
+      const entities = rows.map(({ payloadJson: _json, ...row }) => row);
+      await manager.getRepository(WebhookDelivery).insert(entities as QueryDeepPartialEntity<WebhookDelivery>[]);
       return;
     }
     await Promise.all(rows.map((row) => this.inserts.add(row)));
@@ -85,7 +89,7 @@ export class WebhookDeliveryWriter {
     const columns = ['id', 'webhookId', 'event', 'payload', 'status', 'attempts', 'isTest', 'nextAttemptAt', 'createdAt', 'updatedAt', 'traceparent'];
     const values = rows.map((r) =>
       p.row([
-        r.id, r.webhookId, r.event, JSON.stringify(r.payload), r.status, r.attempts, r.isTest, r.nextAttemptAt ?? null, r.createdAt, r.updatedAt,
+        r.id, r.webhookId, r.event, r.payloadJson ?? JSON.stringify(r.payload), r.status, r.attempts, r.isTest, r.nextAttemptAt ?? null, r.createdAt, r.updatedAt,
         r.traceparent ?? null,
       ]),
     );

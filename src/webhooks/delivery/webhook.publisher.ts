@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { WebhookEndpointCache } from '../endpoints/webhook-endpoint.cache.js';
+import type { WebhookFormat } from '../endpoints/webhook-endpoint.entity.js';
 import { formatPayload } from '../events/webhook-format.js';
 import { WebhookPayloadFactory } from '../events/webhook-payload.factory.js';
 import { WebhookTelemetry } from '../telemetry/webhook.telemetry.js';
@@ -48,11 +49,23 @@ export class WebhookPublisher {
     const endpoints = await this.endpoints.subscribed(event);
     if (endpoints.length === 0) return [];
     const now = new Date();
+    // Each format's body is made once, however many webhooks share it.
+    const bodies = new Map<WebhookFormat, { payload: Record<string, unknown>; json: string }>();
+    const bodyFor = (format: WebhookFormat) => {
+      let body = bodies.get(format);
+      if (!body) {
+        const formatted = formatPayload(payload, format);
+        body = { payload: formatted, json: JSON.stringify(formatted) };
+        bodies.set(format, body);
+      }
+      return body;
+    };
     const rows: NewWebhookDelivery[] = endpoints.map((endpoint) => ({
       id: randomUUID(),
       webhookId: endpoint.id,
       event,
-      payload: formatPayload(payload, endpoint.format),
+      payload: bodyFor(endpoint.format).payload,
+      payloadJson: bodyFor(endpoint.format).json,
       status: 'pending',
       attempts: 0,
       isTest: false,
@@ -68,7 +81,7 @@ export class WebhookPublisher {
       attempt: 1,
       webhookId: row.webhookId,
       event,
-      body: JSON.stringify(row.payload),
+      body: row.payloadJson!,
       since,
       ...(traceparent ? { traceparent } : {}),
       // Its webhook's gate is asked as it is queued: a job that would only wait in line needs no queue job.
