@@ -51,7 +51,7 @@ export class WebhookDeliveryWriter {
   private readonly inserts = new WebhookGroupCommit<NewWebhookDelivery, void>((rows) => this.insertNow(rows), 500);
   private readonly outcomes = new WebhookGroupCommit<WebhookAttemptRecord, boolean>((records) => this.recordNow(records), 200);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(@InjectDataSource() dataSource: DataSource) {
     this.sql = new WebhookSqlDialect(dataSource);
   }
 
