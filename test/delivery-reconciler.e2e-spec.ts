@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
-import { WebhookDeliveryReconciler } from '../src/webhooks/delivery/webhook-delivery.reconciler.js';
+import { WebhookDeliveryReconciler } from '../src/webhooks/engine/webhook-delivery.reconciler.js';
 import { WebhookEvent } from '../src/webhooks/index.js';
 import { WEBHOOKS_QUEUE } from '../src/webhooks/webhooks.constants.js';
 import { header, sleep } from './support/delivery-support.js';

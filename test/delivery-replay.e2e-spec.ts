@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { WebhookDeliveryQueue } from '../src/webhooks/delivery/webhook-delivery.queue.js';
+import { WebhookDeliveryQueue } from '../src/webhooks/engine/webhook-delivery.queue.js';
 import { WebhookEvent } from '../src/webhooks/index.js';
 import { insertDeliveryRows } from './support/delivery-rows.js';
 import { header, sleep } from './support/delivery-support.js';

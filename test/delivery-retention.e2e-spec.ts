@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { PRUNE_BATCH, WebhookDeliveryPruner } from '../src/webhooks/delivery/webhook-delivery.pruner.js';
-import { WebhookDeliveryStore } from '../src/webhooks/delivery/webhook-delivery.store.js';
+import { PRUNE_BATCH, WebhookDeliveryPruner } from '../src/webhooks/delivery-log/webhook-delivery.pruner.js';
+import { WebhookDeliveryStore } from '../src/webhooks/delivery-log/webhook-delivery.store.js';
 import { HttpsReceiver } from './support/https-receiver.js';
 import { bootWebhooksHost } from './support/webhooks-host.js';
 import type { WebhooksHost } from './support/webhooks-host.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { WebhookHttpSender } from '../src/webhooks/delivery/webhook-http.sender.js';
-import { WEBHOOKS_TRANSPORT } from '../src/webhooks/delivery/webhook-transport.js';
-import type { WebhookTransport } from '../src/webhooks/delivery/webhook-transport.js';
+import { WebhookHttpSender } from '../src/webhooks/engine/webhook-http.sender.js';
+import { WEBHOOKS_TRANSPORT } from '../src/webhooks/webhooks.constants.js';
+import type { WebhookTransport } from '../src/webhooks/webhooks.types.js';
 import { WebhookEvent, WebhooksService, verifyWebhookSignature } from '../src/webhooks/index.js';
 import { WebhookTestTransport, waitForWebhooksIdle } from '../src/webhooks/testing.js';
 import { hostConversation } from './support/chat-fixtures.js';

@@ -1,8 +1,8 @@
 export { WebhooksModule } from './webhooks.module.js';
 export { WebhooksService } from './webhooks.service.js';
 export type { WebhookTestResult, WebhookDeliverySummary, WebhookDeliveryDetail } from './webhooks.service.js';
-export { WebhookPublisher } from './delivery/webhook.publisher.js';
-export type { PublishOptions } from './delivery/webhook.publisher.js';
+export { WebhookPublisher } from './events/webhook.publisher.js';
+export type { PublishOptions } from './events/webhook.publisher.js';
 export { WebhookEvent, WEBHOOK_EVENT_NAMES, ALL_EVENTS } from './events/webhook-event.js';
 export type { WebhookEventName } from './events/webhook-event.js';
 export type { WebhookPayload, WebhookPayloadMapper, WebhookPayloadMappers } from './events/webhook-payload.mapper.js';
@@ -21,22 +21,21 @@ export type { WebhookView } from './endpoints/webhook.view.js';
 export type { WebhookHealthStats, WebhooksOverviewStats } from './stats/webhook-stats.types.js';
 export type { WebhookDisabledEvent } from './endpoints/webhook-endpoints.service.js';
 export type { WebhookFormat } from './endpoints/webhook-endpoint.entity.js';
-export type { WebhookDeliveryStatus } from './delivery/webhook-delivery.entity.js';
+export type { WebhookDeliveryStatus } from './delivery-log/webhook-delivery.entity.js';
 export { CreateWebhookDto } from './endpoints/dto/create-webhook.dto.js';
 export { UpdateWebhookDto } from './endpoints/dto/update-webhook.dto.js';
 export { ReplayDeliveriesDto } from './endpoints/dto/replay-deliveries.dto.js';
 export { webhookEntities, webhookMigrations } from './webhooks.entities.js';
 // By name too, so a host's own declarations (e.g. `export const migrations = [...webhookMigrations]`) can name their types.
 export { WebhookEndpoint } from './endpoints/webhook-endpoint.entity.js';
-export { WebhookDelivery } from './delivery/webhook-delivery.entity.js';
-export { WebhookDeliveryAttempt } from './delivery/webhook-delivery-attempt.entity.js';
+export { WebhookDelivery } from './delivery-log/webhook-delivery.entity.js';
+export { WebhookDeliveryAttempt } from './delivery-log/webhook-delivery-attempt.entity.js';
 export { CreateWebhookTables1737000000000 } from './migrations/1737000000000-create-webhook-tables.js';
 export { AddWebhookRateLimit1738000000000 } from './migrations/1738000000000-add-webhook-rate-limit.js';
 export { verifyWebhookSignature } from './security/webhook-signature.js';
 export type { VerifyWebhookOptions, WebhookHeaders } from './security/webhook-signature.js';
 export { WebhookVerificationError } from './errors/webhook-verification.error.js';
 export type { WebhookVerificationFailure } from './errors/webhook-verification.error.js';
-export type { WebhookDnsLookup, WebhookResolvedAddress } from './security/webhook-dns.lookup.js';
 export { WebhookPayloadMappingError } from './errors/webhook-payload-mapping.error.js';
 export {
   WEBHOOK_DISABLED_EVENT,
@@ -45,8 +44,9 @@ export {
   WEBHOOK_PAUSED_EVENT,
   WEBHOOK_RESUMED_EVENT,
 } from './webhooks.constants.js';
-export type { WebhookPausedEvent, WebhookResumedEvent } from './delivery/webhook-delivery.runner.js';
+export type { WebhookPausedEvent, WebhookResumedEvent } from './engine/webhook-delivery.runner.js';
 export type { WebhookDeliveredEvent, WebhookFailedEvent } from './telemetry/webhook-telemetry.types.js';
-export type { WebhooksModuleOptions, WebhooksModuleExtras, WebhookTlsOptions } from './webhooks.options.js';
-export type { WebhookTransport } from './delivery/webhook-transport.js';
-export type { WebhookHttpRequest, WebhookHttpResult } from './delivery/webhook-http.sender.js';
+export type { WebhooksModuleOptions, WebhooksModuleExtras } from './webhooks.options.js';
+export type {
+  WebhookDnsLookup, WebhookHttpRequest, WebhookHttpResult, WebhookResolvedAddress, WebhookTlsOptions, WebhookTransport,
+} from './webhooks.types.js';

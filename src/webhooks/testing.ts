@@ -8,5 +8,4 @@ export type {
 } from './testing/webhook-test.transport.js';
 export { waitForWebhooksIdle } from './testing/webhooks-idle.js';
 export type { WaitForWebhooksIdleOptions } from './testing/webhooks-idle.js';
-export type { WebhookTransport } from './delivery/webhook-transport.js';
-export type { WebhookHttpRequest, WebhookHttpResult } from './delivery/webhook-http.sender.js';
+export type { WebhookHttpRequest, WebhookHttpResult, WebhookTransport } from './webhooks.types.js';

@@ -17,3 +17,5 @@ export const DEFAULT_ADMIN_PATH = 'admin/live-chat/webhooks';
 export const WEBHOOK_DELIVERED_EVENT = 'webhook.delivered';
 /** Nest event the module emits when a delivery failed its last retry. */
 export const WEBHOOK_FAILED_EVENT = 'webhook.failed';
+/** Injection token of the transport in use (the `transport` option, or the HTTPS sender). */
+export const WEBHOOKS_TRANSPORT = Symbol('WEBHOOKS_TRANSPORT');

@@ -1,5 +1,5 @@
-import { WebhookDeliveryAttempt } from './delivery/webhook-delivery-attempt.entity.js';
-import { WebhookDelivery } from './delivery/webhook-delivery.entity.js';
+import { WebhookDeliveryAttempt } from './delivery-log/webhook-delivery-attempt.entity.js';
+import { WebhookDelivery } from './delivery-log/webhook-delivery.entity.js';
 import { WebhookEndpoint } from './endpoints/webhook-endpoint.entity.js';
 import { CreateWebhookTables1737000000000 } from './migrations/1737000000000-create-webhook-tables.js';
 import { AddWebhookRateLimit1738000000000 } from './migrations/1738000000000-add-webhook-rate-limit.js';

@@ -1,10 +1,9 @@
 import type { CanActivate, Type } from '@nestjs/common';
-import type { WebhookTransport } from './delivery/webhook-transport.js';
 import type { WebhookPayloadMappers } from './events/webhook-payload.mapper.js';
 import { WebhookAllowList } from './security/webhook-allow-list.js';
 import { systemDnsLookup } from './security/webhook-dns.lookup.js';
-import type { WebhookDnsLookup } from './security/webhook-dns.lookup.js';
 import { DEFAULT_ADMIN_PATH } from './webhooks.constants.js';
+import type { WebhookDnsLookup, WebhookTlsOptions, WebhookTransport } from './webhooks.types.js';
 import { WEBHOOKS_PACKAGE_NAME, WEBHOOKS_PACKAGE_VERSION } from './webhooks.version.js';
 
 /** Options of `WebhooksModule.forRoot()`; every field is optional. */
@@ -71,11 +70,6 @@ export interface WebhooksModuleOptions {
    * redirects). A host's tests pass `WebhookTestTransport` from `<package>/testing`.
    */
   transport?: WebhookTransport;
-}
-
-export interface WebhookTlsOptions {
-  /** Certificates trusted in addition to Node's own store. */
-  ca?: string | Buffer | Array<string | Buffer>;
 }
 
 /** Options that decide which controllers and workers exist; given beside `useFactory` in `forRootAsync`. */

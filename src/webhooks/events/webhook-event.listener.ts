@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { WebhookPublisher } from '../delivery/webhook.publisher.js';
+import { WebhookPublisher } from './webhook.publisher.js';
 import { WebhookEvent } from './webhook-event.js';
 
 /**

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { WebhookVerificationError } from '../errors/webhook-verification.error.js';
 import type { WebhookVerificationFailure } from '../errors/webhook-verification.error.js';
-import { buildWebhookHeaders } from '../delivery/webhook-request.headers.js';
+import { buildWebhookHeaders } from '../engine/webhook-request.headers.js';
 import * as receiverEntry from '../verify.js';
 import { signBodyHex, signStandard, standardSigningKey, verifyWebhookSignature } from './webhook-signature.js';
 import { generateWebhookSecret, invalidStandardSecret } from './webhook-secret.generator.js';

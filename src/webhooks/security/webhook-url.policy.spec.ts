@@ -4,7 +4,7 @@ import { WebhookBlockedAddressError } from '../errors/webhook-blocked-address.er
 import { WebhookUrlError } from '../errors/webhook-url.error.js';
 import { resolveWebhooksOptions } from '../webhooks.options.js';
 import type { WebhooksModuleOptions } from '../webhooks.options.js';
-import type { WebhookDnsLookup, WebhookResolvedAddress } from './webhook-dns.lookup.js';
+import type { WebhookDnsLookup, WebhookResolvedAddress } from '../webhooks.types.js';
 import { WebhookUrlPolicy } from './webhook-url.policy.js';
 
 const a = (address: string): WebhookResolvedAddress => ({ address, family: address.includes(':') ? 6 : 4 });

@@ -7,7 +7,7 @@ import { WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
 import { classifyBlockedAddress } from './ip-address.js';
 import { WebhookAllowList, normalizeHost } from './webhook-allow-list.js';
-import type { WebhookDnsLookup, WebhookResolvedAddress } from './webhook-dns.lookup.js';
+import type { WebhookDnsLookup, WebhookResolvedAddress } from '../webhooks.types.js';
 
 export { WebhookUrlError } from '../errors/webhook-url.error.js';
 

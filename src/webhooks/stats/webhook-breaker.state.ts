@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { WebhookEndpointGate } from '../delivery/webhook-endpoint.gate.js';
+import { WebhookEndpointGate } from '../engine/webhook-endpoint.gate.js';
 import { WebhookEndpoint } from '../endpoints/webhook-endpoint.entity.js';
 
 /** What the circuit breaker knows about paused webhooks, for the stats and the metrics. */

@@ -1,4 +1,4 @@
-import type { WebhookDeliveryStatus } from '../delivery/webhook-delivery.entity.js';
+import type { WebhookDeliveryStatus } from '../delivery-log/webhook-delivery.entity.js';
 
 /** `GET /stats`: the whole module at a glance. */
 export interface WebhooksOverviewStats {

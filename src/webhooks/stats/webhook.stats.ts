@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { WebhookDelivery } from '../delivery/webhook-delivery.entity.js';
-import type { WebhookDeliveryStatus } from '../delivery/webhook-delivery.entity.js';
+import { WebhookDelivery } from '../delivery-log/webhook-delivery.entity.js';
+import type { WebhookDeliveryStatus } from '../delivery-log/webhook-delivery.entity.js';
 import { WebhookEndpoint } from '../endpoints/webhook-endpoint.entity.js';
 import { WebhookBreakerState } from './webhook-breaker.state.js';
 import type { WebhookHealthStats, WebhooksOverviewStats } from './webhook-stats.types.js';

@@ -1,5 +1,4 @@
-import type { WebhookHttpRequest, WebhookHttpResult } from '../delivery/webhook-http.sender.js';
-import type { WebhookTransport } from '../delivery/webhook-transport.js';
+import type { WebhookHttpRequest, WebhookHttpResult, WebhookTransport } from '../webhooks.types.js';
 
 /** One request the module would have sent. */
 export interface WebhookTestRequest {

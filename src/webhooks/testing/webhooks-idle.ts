@@ -3,7 +3,7 @@ import { getRepositoryToken } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Brackets } from 'typeorm';
 import type { Repository } from 'typeorm';
-import { WebhookDelivery } from '../delivery/webhook-delivery.entity.js';
+import { WebhookDelivery } from '../delivery-log/webhook-delivery.entity.js';
 
 export interface WaitForWebhooksIdleOptions {
   /** How long to wait. Default 10000 ms. */

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { WEBHOOK_DELIVERY_STATUSES } from '../../delivery/webhook-delivery.entity.js';
+import { WEBHOOK_DELIVERY_STATUSES } from '../../delivery-log/webhook-delivery.entity.js';
 import { CreateWebhookDto } from '../../endpoints/dto/create-webhook.dto.js';
 import { ListDeliveriesQuery } from '../../endpoints/dto/list-deliveries.query.js';
 import { ReplayDeliveriesDto } from '../../endpoints/dto/replay-deliveries.dto.js';

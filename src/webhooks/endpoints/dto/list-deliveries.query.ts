@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import type { WebhookDeliveryStatus } from '../../delivery/webhook-delivery.entity.js';
+import type { WebhookDeliveryStatus } from '../../delivery-log/webhook-delivery.entity.js';
 import { DeliveryEventFilter, DeliveryStatusFilter } from './webhook-fields.js';
 
 /** Query of `GET /:id/deliveries`. */

@@ -1,5 +1,5 @@
 import { IsISO8601, IsNotEmpty, IsOptional, IsString } from 'class-validator';
-import type { WebhookDeliveryStatus } from '../../delivery/webhook-delivery.entity.js';
+import type { WebhookDeliveryStatus } from '../../delivery-log/webhook-delivery.entity.js';
 import { DeliveryEventFilter, DeliveryStatusFilter } from './webhook-fields.js';
 
 /** Body of `POST /:id/deliveries/replay`: which deliveries of the webhook go again. */

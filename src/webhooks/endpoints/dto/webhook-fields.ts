@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { invalidStandardSecret } from '../../security/webhook-secret.generator.js';
-import { WEBHOOK_DELIVERY_STATUSES } from '../../delivery/webhook-delivery.entity.js';
+import { WEBHOOK_DELIVERY_STATUSES } from '../../delivery-log/webhook-delivery.entity.js';
 import { WEBHOOK_EVENT_NAMES } from '../../events/webhook-event.js';
 import { WEBHOOK_FORMATS } from '../webhook-endpoint.entity.js';
 import { IsWebhookEventList } from './webhook-events.validator.js';

@@ -1,4 +1,4 @@
-import type { WebhookHttpResult } from './webhook-http.sender.js';
+import type { WebhookHttpResult } from '../webhooks.types.js';
 
 export type WebhookAttemptDecision = (
   | { status: 'success' }

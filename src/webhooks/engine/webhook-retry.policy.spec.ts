@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { WebhookHttpResult } from './webhook-http.sender.js';
+import type { WebhookHttpResult } from '../webhooks.types.js';
 import { GONE_REASON, decideAttempt, describeOutcome, giveUpWhilePaused, isTransient, parseRetryAfter, scheduleSpanMs } from './webhook-retry.policy.js';
 
 const DELAYS = [1_000, 5_000, 20_000];

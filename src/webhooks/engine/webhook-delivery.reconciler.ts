@@ -3,8 +3,8 @@ import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/
 import { WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
 import { WebhookDeliveryQueue } from './webhook-delivery.queue.js';
-import { WebhookDeliveryStore } from './webhook-delivery.store.js';
-import type { WebhookDueDelivery } from './webhook-delivery.store.js';
+import { WebhookDeliveryStore } from '../delivery-log/webhook-delivery.store.js';
+import type { WebhookDueDelivery } from '../delivery-log/webhook-delivery.store.js';
 import { WebhookPeriodicTask } from './webhook-periodic.task.js';
 
 /** Due deliveries read per query. */

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
-import { WebhookDeliveryQueue } from './webhook-delivery.queue.js';
-import type { ScheduledWebhookDeliveryJob } from './webhook-delivery.queue.js';
+import { WebhookDeliveryQueue } from '../engine/webhook-delivery.queue.js';
+import type { ScheduledWebhookDeliveryJob } from '../engine/webhook-delivery.queue.js';
 
 /**
  * Holds the jobs of deliveries written inside a host's transaction and queues

@@ -3,14 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { WebhookEndpointCache } from '../endpoints/webhook-endpoint.cache.js';
 import type { WebhookFormat } from '../endpoints/webhook-endpoint.entity.js';
-import { formatPayload } from '../events/webhook-format.js';
-import { WebhookPayloadFactory } from '../events/webhook-payload.factory.js';
+import { formatPayload } from './webhook-format.js';
+import { WebhookPayloadFactory } from './webhook-payload.factory.js';
 import { WebhookTelemetry } from '../telemetry/webhook.telemetry.js';
-import type { WebhookEventName } from '../events/webhook-event.js';
+import type { WebhookEventName } from './webhook-event.js';
 import { WebhookAfterCommit } from './webhook-after-commit.js';
-import { WebhookDeliveryQueue } from './webhook-delivery.queue.js';
-import { WebhookDeliveryWriter } from './webhook-delivery.writer.js';
-import type { NewWebhookDelivery } from './webhook-delivery.writer.js';
+import { WebhookDeliveryQueue } from '../engine/webhook-delivery.queue.js';
+import { WebhookDeliveryWriter } from '../engine/webhook-delivery.writer.js';
+import type { NewWebhookDelivery } from '../engine/webhook-delivery.writer.js';
 
 export interface PublishOptions {
   /**

@@ -4,7 +4,7 @@ import { Brackets, In, IsNull, LessThan, Or } from 'typeorm';
 import type { Repository } from 'typeorm';
 import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
-import { clip } from './webhook-delivery.writer.js';
+import { clip } from '../engine/webhook-delivery.writer.js';
 import type { WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 
 export interface WebhookDeliveryQuery {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, In } from 'typeorm';
 import type { Repository } from 'typeorm';
-import { WebhookDeliveryQueue, jobForDelivery } from './webhook-delivery.queue.js';
+import { WebhookDeliveryQueue, jobForDelivery } from '../engine/webhook-delivery.queue.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 import type { WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 

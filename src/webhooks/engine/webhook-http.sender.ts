@@ -5,36 +5,15 @@ import { Agent } from 'undici';
 import { WebhookUrlPolicy } from '../security/webhook-url.policy.js';
 import { WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
+import type { WebhookHttpRequest, WebhookHttpResult, WebhookTransport } from '../webhooks.types.js';
 import { createUndiciAdapter } from './undici-axios.adapter.js';
-
-export interface WebhookHttpRequest {
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-export interface WebhookHttpResult {
-  /** The HTTP status, or null when no response came. */
-  statusCode: number | null;
-  durationMs: number;
-  /** The response body cut at `maxResponseBodyBytes`; null when no response came. */
-  responseBody: string | null;
-  responseHeaders: Record<string, string>;
-  /** Why no response came (time-out, refused, TLS, DNS, blocked address). */
-  error: string | null;
-  /**
-   * False when no request was made because the URL or its address is refused here (a
-   * setting to fix, not an outage): such a failure does not count toward the breaker.
-   */
-  transient?: boolean;
-}
 
 /**
  * Sends one webhook request and reports what happened. It never throws for a
  * failed request: every outcome is a result to record.
  */
 @Injectable()
-export class WebhookHttpSender implements OnApplicationShutdown {
+export class WebhookHttpSender implements WebhookTransport, OnApplicationShutdown {
   private readonly agent: Agent;
   private readonly adapter;
 

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
 import { WebhookDeliveryStore } from './webhook-delivery.store.js';
-import { WebhookPeriodicTask } from './webhook-periodic.task.js';
+import { WebhookPeriodicTask } from '../engine/webhook-periodic.task.js';
 
 /** Rows deleted per statement: short enough that no lock is held for long. */
 export const PRUNE_BATCH = 500;
