@@ -162,7 +162,7 @@ export class WebhooksService {
     const chosen = event ?? (endpoint.events.find((e) => e !== ALL_EVENTS && isWebhookEventName(e)) as WebhookEventName | undefined) ?? WEBHOOK_EVENT_NAMES[0];
     const now = new Date();
     const deliveryId = randomUUID();
-    await this.writer.insert([
+    const [stored] = await this.writer.insert([
       {
         id: deliveryId,
         webhookId: endpoint.id,
@@ -176,6 +176,7 @@ export class WebhooksService {
         updatedAt: now,
       },
     ]);
+    if (!stored) throw new NotFoundException('Webhook not found');
     const outcome = await this.runner.runNow(deliveryId);
     if (!outcome) throw new Error(`Test delivery ${deliveryId} was not sent: it was taken by another worker.`);
     return {

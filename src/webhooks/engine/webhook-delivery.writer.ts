@@ -1,10 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
-import { WebhookDelivery } from '../delivery-log/webhook-delivery.entity.js';
-import type { WebhookDeliveryStatus } from '../delivery-log/webhook-delivery.entity.js';
-import { WebhookGroupCommit } from './webhook-group-commit.js';
+import type { WebhookDelivery, WebhookDeliveryStatus } from '../delivery-log/webhook-delivery.entity.js';
+import { NEXT_BATCH, WebhookGroupCommit } from './webhook-group-commit.js';
 import { WebhookSqlDialect } from './webhook-sql.dialect.js';
 import type { WebhookSqlParams } from './webhook-sql.dialect.js';
 
@@ -37,18 +35,37 @@ export function clip(text: string | null, max = ERROR_MAX): string | null {
   return text === null || text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** Thrown inside the fast path's transaction to roll it back: some row had moved on. */
+class StaleOutcome extends Error {}
+
+/** How often a publish drops the rows of webhooks deleted meanwhile and tries the others again. */
+const MISSING_WEBHOOK_TRIES = 3;
+
+/** Whether a failed statement is a foreign-key violation (a row naming a webhook that is gone). */
+function isMissingParent(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
+  const code = e?.driverError?.code ?? e?.code;
+  const errno = e?.driverError?.errno ?? e?.errno;
+  return errno === 1452 || code === 'ER_NO_REFERENCED_ROW_2' || code === '23503';
+}
+
 /**
  * The delivery path's writes: new deliveries and attempt outcomes, each group-committed.
  * Concurrent publishes become one multi-row INSERT; concurrent outcomes become one
  * `UPDATE … CASE id WHEN …` and one multi-row INSERT of attempts, in one transaction.
  * Plain SQL that runs the same on MariaDB, MySQL 8 and PostgreSQL; the admin side's
  * reads stay in `WebhookDeliveryStore`.
+ *
+ * One outcome never costs another its write: a stale or duplicate one (another worker
+ * recorded that attempt first, as happens after Redis loses data) answers false alone,
+ * and a delivery row whose webhook was deleted meanwhile is dropped from its batch.
  */
 @Injectable()
 export class WebhookDeliveryWriter {
+  private readonly logger = new Logger('WebhooksModule');
   private readonly sql: WebhookSqlDialect;
   private readonly q = (name: string) => this.sql.q(name);
-  private readonly inserts = new WebhookGroupCommit<NewWebhookDelivery, void>((rows) => this.insertNow(rows), 500);
+  private readonly inserts = new WebhookGroupCommit<NewWebhookDelivery, boolean>((rows) => this.insertRows(rows), 500);
   private readonly outcomes = new WebhookGroupCommit<WebhookAttemptRecord, boolean>((records) => this.recordNow(records), 200);
 
   constructor(@InjectDataSource() dataSource: DataSource) {
@@ -57,16 +74,15 @@ export class WebhookDeliveryWriter {
 
   /**
    * Writes new delivery rows. Inside the host's transaction (its manager given) they
-   * are written there, at once; otherwise they join the next group commit.
+   * are written there, at once; otherwise they join the next group commit. Resolves to
+   * whether each row was written: false for a row whose webhook no longer exists (deleted
+   * while the event was being published), which never fails the others or the host's
+   * transaction.
    */
-  async insert(rows: NewWebhookDelivery[], manager?: EntityManager): Promise<void> {
-    if (rows.length === 0) return;
-    if (manager) {
-      const entities = rows.map(({ payloadJson: _json, ...row }) => row);
-      await manager.getRepository(WebhookDelivery).insert(entities as QueryDeepPartialEntity<WebhookDelivery>[]);
-      return;
-    }
-    await Promise.all(rows.map((row) => this.inserts.add(row)));
+  async insert(rows: NewWebhookDelivery[], manager?: EntityManager): Promise<boolean[]> {
+    if (rows.length === 0) return [];
+    if (manager) return this.insertRows(rows, manager.queryRunner);
+    return Promise.all(rows.map((row) => this.inserts.add(row)));
   }
 
   /**
@@ -83,7 +99,38 @@ export class WebhookDeliveryWriter {
     await Promise.all([this.inserts.drain(), this.outcomes.drain()]);
   }
 
-  private async insertNow(rows: NewWebhookDelivery[]): Promise<void[]> {
+  /**
+   * One multi-row INSERT. When a row names a webhook deleted meanwhile, the foreign key
+   * refuses the statement: those rows are dropped (and logged) and the others written again.
+   * Inside the host's transaction this runs under a savepoint, so the refusal never aborts it.
+   */
+  private async insertRows(rows: NewWebhookDelivery[], runner?: QueryRunner): Promise<boolean[]> {
+    const inTransaction = runner?.isTransactionActive === true;
+    let left = rows;
+    for (let tries = 1; ; tries++) {
+      try {
+        if (inTransaction) await runner!.query('SAVEPOINT webhooks_publish');
+        await this.insertStatement(left, runner);
+        if (inTransaction) await runner!.query('RELEASE SAVEPOINT webhooks_publish');
+        break;
+      } catch (err) {
+        if (inTransaction) await runner!.query('ROLLBACK TO SAVEPOINT webhooks_publish');
+        if (!isMissingParent(err) || tries >= MISSING_WEBHOOK_TRIES) throw err;
+        const existing = await this.existingWebhooks(left.map((r) => r.webhookId), runner);
+        const kept = left.filter((r) => existing.has(r.webhookId));
+        const gone = [...new Set(left.filter((r) => !existing.has(r.webhookId)).map((r) => r.webhookId))];
+        this.logger.warn(
+          `Dropped ${left.length - kept.length} webhook deliveries of ${gone.length} webhook(s) deleted while the event was published (${gone.join(', ')}).`,
+        );
+        left = kept;
+        if (left.length === 0) break;
+      }
+    }
+    const written = new Set(left);
+    return rows.map((r) => written.has(r));
+  }
+
+  private async insertStatement(rows: NewWebhookDelivery[], runner?: QueryRunner): Promise<void> {
     const q = this.q;
     const p = this.sql.params();
     const columns = ['id', 'webhookId', 'event', 'payload', 'status', 'attempts', 'isTest', 'nextAttemptAt', 'createdAt', 'updatedAt', 'traceparent'];
@@ -93,27 +140,74 @@ export class WebhookDeliveryWriter {
         r.traceparent ?? null,
       ]),
     );
-    await this.sql.run(`INSERT INTO ${q('webhook_deliveries')} (${columns.map(q).join(', ')}) VALUES ${values.join(', ')}`, p.values);
-    return rows.map(() => undefined);
+    await this.sql.run(`INSERT INTO ${q('webhook_deliveries')} (${columns.map(q).join(', ')}) VALUES ${values.join(', ')}`, p.values, runner);
   }
 
-  private async recordNow(records: WebhookAttemptRecord[]): Promise<boolean[]> {
-    // One attempt per delivery in a statement: a second of the same delivery waits for the next batch.
+  private async existingWebhooks(ids: string[], runner?: QueryRunner): Promise<Set<string>> {
+    const q = this.q;
+    const p = this.sql.params();
+    const list = [...new Set(ids)].map((id) => p.p(id)).join(', ');
+    const { rows } = await this.sql.run<{ id: string }>(`SELECT ${q('id')} FROM ${q('webhook_endpoints')} WHERE ${q('id')} IN (${list})`, p.values, runner);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  private async recordNow(records: WebhookAttemptRecord[]): Promise<Array<boolean | typeof NEXT_BATCH>> {
+    // One outcome per delivery in a batch: a second one of the same delivery goes in the next batch.
     const seen = new Set<string>();
     const batch: WebhookAttemptRecord[] = [];
-    const later: WebhookAttemptRecord[] = [];
+    const later = new Set<WebhookAttemptRecord>();
     for (const r of records) {
-      (seen.has(r.deliveryId) ? later : batch).push(r);
+      if (seen.has(r.deliveryId)) later.add(r);
+      else batch.push(r);
       seen.add(r.deliveryId);
     }
-    const recorded = await this.sql.transaction(async (runner) => {
-      const moved = await this.updateDeliveries(batch, runner);
-      const logged = moved === batch.length ? batch : await this.stillCurrent(batch, runner);
-      if (logged.length > 0) await this.insertAttempts(logged, runner);
-      return new Set(logged);
+    const written = await this.writeOutcomes(batch);
+    return records.map((r) => (later.has(r) ? NEXT_BATCH : written.has(r)));
+  }
+
+  /**
+   * Fast path: the fenced UPDATE moves every row, then the attempts are logged. When it
+   * moves fewer (a stale or duplicate outcome among them), that transaction is rolled back
+   * and the batch is written again with its rows locked first, logging only the current ones.
+   */
+  private async writeOutcomes(batch: WebhookAttemptRecord[]): Promise<Set<WebhookAttemptRecord>> {
+    if (batch.length === 0) return new Set();
+    const all = await this.sql
+      .transaction(async (runner) => {
+        if ((await this.updateDeliveries(batch, runner)) !== batch.length) throw new StaleOutcome();
+        await this.insertAttempts(batch, runner);
+        return true;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof StaleOutcome) return false;
+        throw err;
+      });
+    if (all) return new Set(batch);
+    return this.sql.transaction(async (runner) => {
+      const current = await this.lockCurrent(batch, runner);
+      if (current.length > 0) {
+        await this.updateDeliveries(current, runner);
+        await this.insertAttempts(current, runner);
+      }
+      return new Set(current);
     });
-    const laterResults = await Promise.all(later.map((r) => this.record(r)));
-    return records.map((r) => (later.includes(r) ? laterResults[later.indexOf(r)] : recorded.has(r)));
+  }
+
+  /** Locks the batch's rows and answers the records whose delivery still stands where their attempt began. */
+  private async lockCurrent(batch: WebhookAttemptRecord[], runner: QueryRunner): Promise<WebhookAttemptRecord[]> {
+    const q = this.q;
+    const p = this.sql.params();
+    const ids = batch.map((r) => p.p(r.deliveryId)).join(', ');
+    const { rows } = await this.sql.run<{ id: string; attempts: number; status: string }>(
+      `SELECT ${q('id')}, ${q('attempts')}, ${q('status')} FROM ${q('webhook_deliveries')} WHERE ${q('id')} IN (${ids}) FOR UPDATE`,
+      p.values,
+      runner,
+    );
+    const now = new Map(rows.map((row) => [row.id, row]));
+    return batch.filter((r) => {
+      const row = now.get(r.deliveryId);
+      return row !== undefined && Number(row.attempts) === r.attempt - 1 && (row.status === 'pending' || row.status === 'retrying');
+    });
   }
 
   /** The fenced write: each row changes only while it has made one attempt fewer than this one. */
@@ -144,20 +238,6 @@ export class WebhookDeliveryWriter {
     return result.affected;
   }
 
-  /** After a partial update: the records whose delivery now shows their attempt (the ones the update moved). */
-  private async stillCurrent(batch: WebhookAttemptRecord[], runner: QueryRunner): Promise<WebhookAttemptRecord[]> {
-    const q = this.q;
-    const p = this.sql.params();
-    const ids = batch.map((r) => p.p(r.deliveryId)).join(', ');
-    const { rows } = await this.sql.run<{ id: string; attempts: number }>(
-      `SELECT ${q('id')}, ${q('attempts')} FROM ${q('webhook_deliveries')} WHERE ${q('id')} IN (${ids})`,
-      p.values,
-      runner,
-    );
-    const attempts = new Map(rows.map((row) => [row.id, Number(row.attempts)]));
-    return batch.filter((r) => attempts.get(r.deliveryId) === r.attempt);
-  }
-
   private async insertAttempts(records: WebhookAttemptRecord[], runner: QueryRunner): Promise<void> {
     const q = this.q;
     const p = this.sql.params();
@@ -169,5 +249,4 @@ export class WebhookDeliveryWriter {
       runner,
     );
   }
-
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { WebhookGroupCommit } from './webhook-group-commit.js';
+import { NEXT_BATCH, WebhookGroupCommit } from './webhook-group-commit.js';
 
 describe('WebhookGroupCommit', () => {
   it('writes what arrives in one turn of the event loop as one batch, and answers each caller', async () => {
@@ -52,5 +52,18 @@ describe('WebhookGroupCommit', () => {
     const failed = await Promise.allSettled([commit.add(1), commit.add(2)]);
     expect(failed.map((f) => f.status)).toEqual(['rejected', 'rejected']);
     await expect(commit.add(3)).resolves.toBe(3);
+  });
+
+  it('puts an item the flush sends back first in the next batch, and answers it from there', async () => {
+    const batches: string[][] = [];
+    const commit = new WebhookGroupCommit<string, string | typeof NEXT_BATCH>(async (items) => {
+      batches.push(items);
+      // The second 'a' of a batch waits for the next one.
+      const seen = new Set<string>();
+      return items.map((i) => (seen.has(i) ? NEXT_BATCH : (seen.add(i), `${i}@${batches.length}`)));
+    });
+    const answers = await Promise.all(['a', 'a', 'b'].map((i) => commit.add(i)));
+    expect(answers).toEqual(['a@1', 'a@2', 'b@1']);
+    expect(batches).toEqual([['a', 'a', 'b'], ['a']]);
   });
 });

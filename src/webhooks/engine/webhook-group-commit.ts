@@ -1,3 +1,6 @@
+/** What `flush` answers for an item that must go in a batch of its own after this one (never awaited inside the flush). */
+export const NEXT_BATCH: unique symbol = Symbol('NEXT_BATCH');
+
 /**
  * Collects work from concurrent callers and runs it as one batch: whatever
  * arrives while a batch is being written goes into the next one. An idle
@@ -10,7 +13,7 @@ export class WebhookGroupCommit<T, R> {
   private scheduled = false;
 
   constructor(
-    private readonly flush: (items: T[]) => Promise<R[]>,
+    private readonly flush: (items: T[]) => Promise<Array<R | typeof NEXT_BATCH>>,
     private readonly maxBatch = 200,
   ) {}
 
@@ -42,7 +45,12 @@ export class WebhookGroupCommit<T, R> {
     const batch = this.queue.splice(0, this.maxBatch);
     try {
       const results = await this.flush(batch.map((b) => b.item));
-      batch.forEach((b, i) => b.resolve(results[i]));
+      // Sent back for the next batch: first in line, so its order among its own kind holds.
+      const again = batch.filter((_, i) => results[i] === NEXT_BATCH);
+      if (again.length > 0) this.queue.unshift(...again);
+      batch.forEach((b, i) => {
+        if (results[i] !== NEXT_BATCH) b.resolve(results[i] as R);
+      });
     } catch (err) {
       for (const b of batch) b.reject(err);
     } finally {

@@ -37,7 +37,8 @@ export class WebhookPublisher {
 
   /**
    * Maps `input` (the object the host would emit for `event`) and records one
-   * delivery per subscribed webhook. Resolves to the delivery ids.
+   * delivery per subscribed webhook. Resolves to the delivery ids (none for a webhook
+   * deleted while this ran).
    * Rejects, recording nothing, when the event's mapper throws.
    */
   publish(event: WebhookEventName, input: unknown, options: PublishOptions = {}): Promise<string[]> {
@@ -60,6 +61,7 @@ export class WebhookPublisher {
       }
       return body;
     };
+    const endpointOf = new Map(endpoints.map((e) => [e.id, e]));
     const rows: NewWebhookDelivery[] = endpoints.map((endpoint) => ({
       id: randomUUID(),
       webhookId: endpoint.id,
@@ -74,9 +76,11 @@ export class WebhookPublisher {
       createdAt: now,
       updatedAt: now,
     }));
-    await this.writer.insert(rows, options.manager);
+    // A row whose webhook was deleted meanwhile is dropped; the others are stored and sent.
+    const written = await this.writer.insert(rows, options.manager);
+    const stored = rows.filter((_, i) => written[i]);
     const since = now.getTime();
-    const jobs = rows.map((row, i) => ({
+    const jobs = stored.map((row) => ({
       deliveryId: row.id,
       attempt: 1,
       webhookId: row.webhookId,
@@ -85,12 +89,12 @@ export class WebhookPublisher {
       since,
       ...(traceparent ? { traceparent } : {}),
       // Its webhook's gate is asked as it is queued: a job that would only wait in line needs no queue job.
-      admit: { rateLimit: endpoints[i].rateLimit },
+      admit: { rateLimit: endpointOf.get(row.webhookId)!.rateLimit },
     }));
     const runner = options.manager?.queryRunner;
     if (runner?.isTransactionActive) this.afterCommit.defer(runner, jobs);
     // Not awaited: the rows are stored, and a Redis that is slow or down must not hold up the chat request.
     else void this.queue.enqueue(jobs);
-    return rows.map((row) => row.id);
+    return stored.map((row) => row.id);
   }
 }
