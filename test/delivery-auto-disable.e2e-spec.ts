@@ -122,3 +122,52 @@ describe('a receiver that always fails, until the endpoint is disabled', () => {
     return id;
   }
 });
+
+describe('a success that ends while a failure is recorded beside it', () => {
+  let host: WebhooksHost;
+  let receiver: HttpsReceiver;
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+
+  beforeAll(async () => {
+    // Message 1 is answered 200 once released; every other one 500.
+    receiver = await HttpsReceiver.start(async (req, res) => {
+      const id = (req.body as { data?: { offline_message_id?: number } }).data?.offline_message_id;
+      if (id === 1) await held;
+      res.writeHead(id === 1 ? 200 : 500).end();
+    });
+    host = await bootWebhooksHost({ options: { retryDelaysMs: [50], autoDisableAfter: 3 } });
+  });
+
+  afterAll(async () => {
+    release();
+    await host?.close();
+    await receiver?.close();
+  });
+
+  it('ends the streak counted meanwhile: fail, success, fail, fail does not disable at 3', async () => {
+    const created = await host.http.post(host.admin).send({ name: 'Shop', url: receiver.url('/hook'), events: ['offline_message.created'] }).expect(201);
+    const webhookId = created.body.id;
+    const delivery = async (id: string) => (await host.http.get(`${host.admin}/${webhookId}/deliveries/${id}`).expect(200)).body;
+    const ended = (id: string, status: string) =>
+      eventually(async () => ((await delivery(id)).status === status ? true : undefined), 10_000, `delivery ${id} to be ${status}`);
+
+    // The success's attempt begins while the streak is 0 ...
+    const [[success]] = (await host.emitter.emitAsync(WebhookEvent.OfflineMessageCreated, offline(1))) as string[][];
+    await receiver.waitFor(1);
+    // ... a failure is recorded meanwhile ...
+    const [[first]] = (await host.emitter.emitAsync(WebhookEvent.OfflineMessageCreated, offline(2))) as string[][];
+    await ended(first, 'failed');
+    expect((await host.http.get(`${host.admin}/${webhookId}`).expect(200)).body.consecutiveFailures).toBe(1);
+    // ... then the success ends: the streak is 0 again, whatever the attempt's copy of the webhook said.
+    release();
+    await ended(success, 'success');
+    await eventually(async () => ((await host.http.get(`${host.admin}/${webhookId}`)).body.consecutiveFailures === 0 ? true : undefined), 5_000, 'the streak to end');
+
+    for (const n of [3, 4]) {
+      const [[id]] = (await host.emitter.emitAsync(WebhookEvent.OfflineMessageCreated, offline(n))) as string[][];
+      await ended(id, 'failed');
+    }
+    expect((await host.http.get(`${host.admin}/${webhookId}`).expect(200)).body).toMatchObject({ enabled: true, consecutiveFailures: 2 });
+  });
+});

@@ -2,7 +2,9 @@ import { BadRequestException, Inject, Injectable, NotFoundException } from '@nes
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import { In, MoreThan, MoreThanOrEqual } from 'typeorm';
 import type { Repository } from 'typeorm';
+import { WebhookGroupCommit } from '../engine/webhook-group-commit.js';
 import { WebhookBlockedAddressError } from '../errors/webhook-blocked-address.error.js';
 import { WebhookUrlError } from '../errors/webhook-url.error.js';
 import { WebhookSecretBox } from '../security/webhook-secret.box.js';
@@ -30,6 +32,8 @@ export interface WebhookSigningSecrets {
 /** Endpoints: CRUD with validation, subscriptions, secrets and health counters. */
 @Injectable()
 export class WebhookEndpointsService {
+  private readonly successes = new WebhookGroupCommit<string, void>((ids) => this.resetStreaks(ids), 500);
+
   constructor(
     @InjectRepository(WebhookEndpoint) private readonly endpoints: Repository<WebhookEndpoint>,
     private readonly urlPolicy: WebhookUrlPolicy,
@@ -130,27 +134,32 @@ export class WebhookEndpointsService {
     return secret;
   }
 
-  /** A delivery succeeded: the failure streak ends. */
-  async recordSuccess(endpoint: WebhookEndpoint): Promise<void> {
-    if (endpoint.consecutiveFailures > 0) {
-      await this.endpoints.update({ id: endpoint.id }, { consecutiveFailures: 0 });
-      this.changed();
-    }
+  /**
+   * A delivery succeeded: the failure streak ends. Decided against the row, not a copy
+   * taken when the attempt began (a failure recorded meanwhile elsewhere is reset too);
+   * successes ending together are reset in one statement.
+   */
+  recordSuccess(endpoint: Pick<WebhookEndpoint, 'id'>): Promise<void> {
+    return this.successes.add(endpoint.id);
   }
 
   /**
    * A delivery failed its last retry: count it, and disable the endpoint at
-   * `autoDisableAfter`. Resolves to the reason when this failure disabled it.
+   * `autoDisableAfter`. Both are single statements against the row, so a success or
+   * a failure recorded meanwhile by another worker counts. Resolves to the reason
+   * when this failure disabled it.
    */
   async recordFinalFailure(endpoint: WebhookEndpoint): Promise<string | undefined> {
     await this.endpoints.increment({ id: endpoint.id }, 'consecutiveFailures', 1);
-    this.changed();
-    const current = await this.endpoints.findOne({ where: { id: endpoint.id } });
-    if (current && current.enabled && current.consecutiveFailures >= this.options.autoDisableAfter) {
-      const reason = `Disabled after ${current.consecutiveFailures} consecutive failed deliveries; re-enable it once the receiver works.`;
-      if (await this.disable(current, reason)) return reason;
-    }
-    return undefined;
+    const limit = this.options.autoDisableAfter;
+    const reason = `Disabled after ${limit} consecutive failed deliveries; re-enable it once the receiver works.`;
+    const disabled = await this.endpoints.update(
+      { id: endpoint.id, enabled: true, consecutiveFailures: MoreThanOrEqual(limit) },
+      { enabled: false, disabledAt: new Date(), disabledReason: reason, updatedAt: new Date() },
+    );
+    if (!disabled.affected) return undefined;
+    this.announceDisabled(endpoint, reason);
+    return reason;
   }
 
   /**
@@ -163,10 +172,20 @@ export class WebhookEndpointsService {
       { enabled: false, disabledAt: new Date(), disabledReason: reason.slice(0, 500), updatedAt: new Date() },
     );
     if (!result.affected) return false;
+    this.announceDisabled(endpoint, reason);
+    return true;
+  }
+
+  private announceDisabled(endpoint: WebhookEndpoint, reason: string): void {
     this.changed();
     const event: WebhookDisabledEvent = { webhook: { id: endpoint.id, name: endpoint.name, url: endpoint.url }, reason };
     this.events.emit(WEBHOOK_DISABLED_EVENT, event);
-    return true;
+  }
+
+  private async resetStreaks(ids: string[]): Promise<void[]> {
+    const unique = [...new Set(ids)];
+    await this.endpoints.update({ id: In(unique), consecutiveFailures: MoreThan(0) }, { consecutiveFailures: 0 });
+    return ids.map(() => undefined);
   }
 
   /**
