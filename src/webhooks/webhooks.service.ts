@@ -2,7 +2,8 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { randomUUID } from 'node:crypto';
 import { WebhooksValidationPipe } from './admin/webhooks-validation.pipe.js';
 import { WebhookDeliveryQueue, jobForDelivery } from './engine/webhook-delivery.queue.js';
-import { WebhookDeliveryRunner, notSentWhileDisabled } from './engine/webhook-delivery.runner.js';
+import { WebhookDeliveryRunner } from './engine/webhook-delivery.runner.js';
+import { notSentWhileDisabled } from './engine/webhook-retry.policy.js';
 import { WebhookDeliveryReplay } from './delivery-log/webhook-delivery.replay.js';
 import { WebhookDeliveryStore } from './delivery-log/webhook-delivery.store.js';
 import { WebhookDeliveryWriter } from './engine/webhook-delivery.writer.js';

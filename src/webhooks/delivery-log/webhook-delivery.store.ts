@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, In, IsNull, LessThan, Or } from 'typeorm';
+import { Brackets, In } from 'typeorm';
 import type { Repository } from 'typeorm';
 import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { clip } from '../engine/webhook-delivery.writer.js';
+import { WebhookSqlDialect } from '../engine/webhook-sql.dialect.js';
 import type { WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 
 export interface WebhookDeliveryQuery {
@@ -14,6 +15,9 @@ export interface WebhookDeliveryQuery {
   /** Opaque cursor from a previous page's `nextCursor`. */
   before?: string;
 }
+
+/** The error of a test delivery whose sender stopped before it was recorded. */
+export const INTERRUPTED_TEST = 'Interrupted: the process sending this test delivery stopped before its answer was recorded. Send the test again.';
 
 /** What the reconciler needs of a due delivery. */
 export type WebhookDueDelivery = Pick<WebhookDelivery, 'id' | 'webhookId' | 'attempts'> & { nextAttemptAt: Date };
@@ -32,30 +36,33 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } | 
 /** Every read and write of the delivery log goes through here. */
 @Injectable()
 export class WebhookDeliveryStore {
+  private readonly sql: WebhookSqlDialect;
+
   constructor(
     @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
     @InjectRepository(WebhookDeliveryAttempt) private readonly attempts: Repository<WebhookDeliveryAttempt>,
-  ) {}
+  ) {
+    this.sql = new WebhookSqlDialect(deliveries.manager.connection);
+  }
 
   /**
-   * Takes a delivery for one sender until `leaseMs` from now, so no two send it
-   * at the same moment. With `expectedAttempts`, only while it has made exactly
-   * that many attempts: a stale job for an attempt already made takes nothing.
-   * Resolves to the end of the lease, or null when it has ended or is held.
+   * Takes a delivery for one sender until `leaseMs` from now on the database's clock, so no
+   * two send it at the same moment whatever their own clocks say. With `expectedAttempts`,
+   * only while it has made exactly that many attempts: a stale job for an attempt already
+   * made takes nothing. Resolves to whether it was taken (its `lockedUntil` tells until when).
    */
-  async claim(id: string, leaseMs: number, expectedAttempts?: number): Promise<Date | null> {
-    const now = new Date();
-    const lockedUntil = new Date(now.getTime() + leaseMs);
-    const result = await this.deliveries.update(
-      {
-        id,
-        status: In(['pending', 'retrying']),
-        lockedUntil: Or(IsNull(), LessThan(now)),
-        ...(expectedAttempts === undefined ? {} : { attempts: expectedAttempts }),
-      },
-      { lockedUntil, updatedAt: now },
-    );
-    return (result.affected ?? 0) > 0 ? lockedUntil : null;
+  async claim(id: string, leaseMs: number, expectedAttempts?: number): Promise<boolean> {
+    const sql = this.sql;
+    const result = await this.deliveries
+      .createQueryBuilder()
+      .update(WebhookDelivery)
+      .set({ lockedUntil: () => sql.nowPlus(leaseMs), updatedAt: new Date() })
+      .where('id = :id', { id })
+      .andWhere('status IN (:...statuses)', { statuses: ['pending', 'retrying'] })
+      .andWhere(`(${sql.q('lockedUntil')} IS NULL OR ${sql.q('lockedUntil')} < ${sql.now()})`)
+      .andWhere(expectedAttempts === undefined ? '1 = 1' : 'attempts = :attempts', { attempts: expectedAttempts })
+      .execute();
+    return (result.affected ?? 0) > 0;
   }
 
   /** Gives up a lease without sending: the delivery is due again at once (the reconciler queues it). */
@@ -90,6 +97,27 @@ export class WebhookDeliveryStore {
   }
 
   /**
+   * Ends test deliveries whose sender stopped before it recorded them (they have no retry
+   * and no due time, so nothing else would): claimed and the claim run out on the database's
+   * clock, or never claimed though made before `unclaimedBefore`. Resolves to how many.
+   */
+  async failInterruptedTests(unclaimedBefore: Date): Promise<number> {
+    const q = (name: string) => this.sql.q(name);
+    const result = await this.deliveries
+      .createQueryBuilder()
+      .update(WebhookDelivery)
+      .set({ status: 'failed', error: INTERRUPTED_TEST, lockedUntil: null, updatedAt: new Date() })
+      .where('status = :pending', { pending: 'pending' })
+      .andWhere(`${q('isTest')} = :t`, { t: true })
+      .andWhere(
+        `((${q('lockedUntil')} IS NOT NULL AND ${q('lockedUntil')} < ${this.sql.now()}) OR (${q('lockedUntil')} IS NULL AND ${q('createdAt')} < :before))`,
+        { before: unclaimedBefore },
+      )
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  /**
    * Makes a delivery due again now, keeping its id and attempt count. A lease
    * stays: an attempt in flight finishes first, and no second one starts beside it.
    */
@@ -109,7 +137,7 @@ export class WebhookDeliveryStore {
       .select(['d.id', 'd.webhookId', 'd.attempts', 'd.nextAttemptAt'])
       .where('d.status IN (:...statuses)', { statuses: ['pending', 'retrying'] })
       .andWhere('d.nextAttemptAt <= :now', { now })
-      .andWhere(new Brackets((w) => w.where('d.lockedUntil IS NULL').orWhere('d.lockedUntil < :now', { now })));
+      .andWhere(`(d.${this.sql.q('lockedUntil')} IS NULL OR d.${this.sql.q('lockedUntil')} < ${this.sql.now()})`);
     if (after) {
       qb.andWhere(
         new Brackets((w) =>

@@ -24,8 +24,8 @@ export interface WebhookDeliveryJob {
   since?: number;
   /** The W3C `traceparent` of the publish that made the delivery: its attempts join that trace. */
   traceparent?: string;
-  /** When the webhook's gate let this job go, as it was queued: it holds its slot since then (ms). */
-  admittedAt?: number;
+  /** The token its webhook's slot was taken under as it was queued: the job's run takes that slot over. */
+  admitted?: string;
 }
 
 export interface ScheduledWebhookDeliveryJob extends WebhookDeliveryJob {
@@ -41,7 +41,7 @@ export interface ScheduledWebhookDeliveryJob extends WebhookDeliveryJob {
 }
 
 function withoutScheduling(job: ScheduledWebhookDeliveryJob): WebhookDeliveryJob {
-  const { delayMs: _delay, admit: _admit, admittedAt: _admitted, ...data } = job;
+  const { delayMs: _delay, admit: _admit, admitted: _admitted, ...data } = job;
   return data;
 }
 
@@ -52,7 +52,7 @@ function withoutScheduling(job: ScheduledWebhookDeliveryJob): WebhookDeliveryJob
 export function jobForDelivery(
   d: { id: string; attempts: number; webhookId: string; event: string; payload: unknown; isTest?: boolean; traceparent?: string | null },
   since: number,
-): Required<Omit<WebhookDeliveryJob, 'traceparent' | 'admittedAt'>> & Pick<WebhookDeliveryJob, 'traceparent'> {
+): Required<Omit<WebhookDeliveryJob, 'traceparent' | 'admitted'>> & Pick<WebhookDeliveryJob, 'traceparent'> {
   return {
     deliveryId: d.id,
     attempt: d.attempts + 1,
@@ -128,30 +128,37 @@ export interface WebhookDueJob extends WebhookDeliveryJob {
  * delayed or is active. A bare hash (what a flush between Bull's "move to active" and the
  * job's start leaves) or a finished one is deleted here, so the job can be added again under
  * its id; so is a place in a line that no live attempt will ever hand on.
+ *   KEYS[1..4]    the queue's delayed (zset), active, wait and paused (lists)
+ *   then per row  the job's hash, its logs, and its webhook's slots (zset) and parked (hash)
+ *   ARGV          per row: the delivery id, the job id
+ * Each row costs O(log n): a job with data that was never taken waits (no scan of the wait
+ * list); only one taken and neither active nor delayed (moved back after a stall) is looked for
+ * in the wait and paused lists. The time is Redis' own, as the slots' leases are.
  */
 const MISSING = `
-local prefix, now = ARGV[1], tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local delayed, active, wait, paused = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local out = {}
-for i = 3, #ARGV, 3 do
-  local jobId, deliveryId, base = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local slots, parked = base .. ':slots', base .. ':parked'
+for r = 0, (#KEYS - 4) / 4 - 1 do
+  local key, logs, slots, parked = KEYS[5 + r * 4], KEYS[6 + r * 4], KEYS[7 + r * 4], KEYS[8 + r * 4]
+  local deliveryId, jobId = ARGV[1 + r * 2], ARGV[2 + r * 2]
   local alive = false
   local lease = redis.call('ZSCORE', slots, deliveryId)
   if lease and tonumber(lease) > now then alive = true end
   if not alive and redis.call('HEXISTS', parked, jobId) == 1 then
     if redis.call('ZCOUNT', slots, now, '+inf') > 0 then alive = true else redis.call('HDEL', parked, jobId) end
   end
-  if not alive then
-    local key = prefix .. jobId
-    if redis.call('HEXISTS', key, 'data') == 1 and redis.call('HEXISTS', key, 'finishedOn') == 0 then
-      if redis.call('ZSCORE', prefix .. 'delayed', jobId) or redis.call('LPOS', prefix .. 'wait', jobId)
-        or redis.call('LPOS', prefix .. 'active', jobId) or redis.call('LPOS', prefix .. 'paused', jobId) then
-        alive = true
-      end
+  if not alive and redis.call('HEXISTS', key, 'data') == 1 and redis.call('HEXISTS', key, 'finishedOn') == 0 then
+    if redis.call('ZSCORE', delayed, jobId) or redis.call('HEXISTS', key, 'processedOn') == 0 or redis.call('LPOS', active, jobId)
+      or redis.call('LPOS', wait, jobId) or redis.call('LPOS', paused, jobId) then
+      alive = true
     end
-    if not alive then redis.call('DEL', key, key .. ':logs') end
   end
-  if not alive then out[#out + 1] = (i - 1) / 3 end
+  if not alive then
+    redis.call('DEL', key, logs)
+    out[#out + 1] = r
+  end
 end
 return out
 `;
@@ -216,15 +223,19 @@ export class WebhookDeliveryQueue {
   private async admit(jobs: ScheduledWebhookDeliveryJob[]): Promise<ScheduledWebhookDeliveryJob[]> {
     const asking = jobs.filter((j) => j.admit && !j.admit.rateLimit && !(j.delayMs && j.delayMs > 0) && j.webhookId && j.body !== undefined);
     if (asking.length === 0) return jobs;
+    const tokens = asking.map(() => WebhookEndpointGate.token());
     const answers = await this.gate.admit(
-      asking.map((j) => ({ webhookId: j.webhookId!, deliveryId: j.deliveryId, attempt: j.attempt, job: JSON.stringify(withoutScheduling(j)) })),
+      asking.map((j, i) => ({
+        webhookId: j.webhookId!, deliveryId: j.deliveryId, attempt: j.attempt, job: JSON.stringify(withoutScheduling(j)), token: tokens[i],
+      })),
     );
-    const answerOf = new Map(asking.map((j, i) => [j, answers[i]]));
+    const answerOf = new Map(asking.map((j, i) => [j, { answer: answers[i], token: tokens[i] }]));
     const queued: ScheduledWebhookDeliveryJob[] = [];
     for (const job of jobs) {
-      const answer = answerOf.get(job);
+      const asked = answerOf.get(job);
+      const answer = asked?.answer;
       if (!answer) queued.push(job);
-      else if (answer.kind === 'go' || answer.kind === 'probe') queued.push({ ...job, admittedAt: answer.at.getTime() });
+      else if (answer.kind === 'go' || answer.kind === 'probe') queued.push({ ...job, admitted: asked!.token });
       else if (answer.kind === 'wait') queued.push({ ...job, delayMs: answer.waitMs });
       // 'parked': it waits in its webhook's line; 'skip': it is in flight, made, or in line already.
     }
@@ -252,10 +263,17 @@ export class WebhookDeliveryQueue {
   async missing<T extends WebhookDueJob>(jobs: T[]): Promise<T[]> {
     if (jobs.length === 0) return [];
     const client = this.queue.client as QueueRedis;
-    if (typeof client.webhooksMissing !== 'function') client.defineCommand('webhooksMissing', { numberOfKeys: 0, lua: MISSING });
-    const args: Array<string | number> = [this.queue.toKey(''), Date.now()];
-    for (const job of jobs) args.push(deliveryJobId(job.deliveryId, job.attempt), job.deliveryId, this.queue.toKey(`ep:${job.webhookId}`));
-    const indexes = await client.webhooksMissing(...args);
+    if (typeof client.webhooksMissing !== 'function') client.defineCommand('webhooksMissing', { lua: MISSING });
+    const q = (name: string) => this.queue.toKey(name);
+    const keys = [q('delayed'), q('active'), q('wait'), q('paused')];
+    const args: string[] = [];
+    for (const job of jobs) {
+      const jobId = deliveryJobId(job.deliveryId, job.attempt);
+      const base = q(`ep:${job.webhookId}`);
+      keys.push(q(jobId), `${q(jobId)}:logs`, `${base}:slots`, `${base}:parked`);
+      args.push(job.deliveryId, jobId);
+    }
+    const indexes = await client.webhooksMissing(keys.length, ...keys, ...args);
     return indexes.map((i) => jobs[Number(i)]);
   }
 }

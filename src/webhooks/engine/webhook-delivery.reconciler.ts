@@ -7,6 +7,9 @@ import { WebhookDeliveryStore } from '../delivery-log/webhook-delivery.store.js'
 import type { WebhookDueDelivery } from '../delivery-log/webhook-delivery.store.js';
 import { WebhookPeriodicTask } from './webhook-periodic.task.js';
 
+/** How old a test delivery that no process ever claimed must be before it counts as interrupted (room for clocks that disagree). */
+const INTERRUPTED_TEST_AFTER_MS = 120_000;
+
 /** Due deliveries read per query. */
 const RECONCILE_BATCH = 500;
 
@@ -55,6 +58,9 @@ export class WebhookDeliveryReconciler implements OnApplicationBootstrap, Before
       if (due.length < RECONCILE_BATCH || this.task.isStopped) break;
       after = due[due.length - 1];
     }
+    // A test delivery has no retry and no due time: one whose sender died would stay pending for ever.
+    const interrupted = await this.store.failInterruptedTests(new Date(now.getTime() - INTERRUPTED_TEST_AFTER_MS));
+    if (interrupted > 0) this.logger.warn(`Ended ${interrupted} test deliveries whose sending process stopped before their answer was recorded.`);
     if (requeued > 0) {
       this.logger.log(`Queued ${requeued} due webhook deliveries again: their queue jobs were gone (Redis lost them, or a worker stopped).`);
     }

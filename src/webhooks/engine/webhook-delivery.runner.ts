@@ -11,10 +11,10 @@ import type { WebhookDeliveryJob } from './webhook-delivery.queue.js';
 import { WebhookDeliveryStore } from '../delivery-log/webhook-delivery.store.js';
 import { WebhookDeliveryWriter } from './webhook-delivery.writer.js';
 import { WebhookEndpointGate } from './webhook-endpoint.gate.js';
-import type { WebhookBreakerChange, WebhookGateAnswer, WebhookGateRelease } from './webhook-endpoint.gate.js';
+import type { WebhookBreakerChange, WebhookGateAnswer, WebhookGateOutcome, WebhookGateRelease } from './webhook-endpoint.gate.js';
 import { buildWebhookHeaders } from './webhook-request.headers.js';
 import type { WebhookHttpResult, WebhookTransport } from '../webhooks.types.js';
-import { decideAttempt, giveUpWhilePaused } from './webhook-retry.policy.js';
+import { decideAttempt, giveUpWhilePaused, notSentWhileDisabled } from './webhook-retry.policy.js';
 import type { WebhookAttemptDecision } from './webhook-retry.policy.js';
 
 export interface WebhookAttemptOutcome {
@@ -46,18 +46,16 @@ export const LEASE_MARGIN_MS = 5_000;
 /** The least lease left, beyond the time-out, for an attempt to start. */
 const LEASE_LEFT_TO_SEND_MS = 1_000;
 
-/** The error of a delivery that was not sent because its webhook is disabled. */
-export function notSentWhileDisabled(reason?: string | null): string {
-  return (
-    `Not sent: the webhook is disabled${reason ? ` (${reason.replace(/\.$/, '')})` : ''}. ` +
-    'Re-enable it with PATCH {"enabled": true}, then redeliver this delivery.'
-  );
+/** A slot of a webhook's gate this run holds: taken at `at`, under `token`. */
+interface Slot {
+  at: Date;
+  token: string;
 }
 
-/** What one job came to: its attempt's outcome, and the job its freed slot was handed to. */
+/** What one job came to: its attempt's outcome, and the job its freed slot was handed to (with that slot). */
 interface Step {
   outcome?: WebhookAttemptOutcome;
-  next?: { job: WebhookDeliveryJob; at: Date };
+  next?: { job: WebhookDeliveryJob; slot: Slot };
 }
 
 /**
@@ -68,7 +66,7 @@ interface Step {
 const HANDOFFS_PER_JOB = 16;
 
 /** A job with everything an attempt needs. */
-type Work = Required<Omit<WebhookDeliveryJob, 'isTest' | 'traceparent' | 'admittedAt'>> & { isTest: boolean; traceparent?: string; leaseUntil?: Date };
+type Work = Required<Omit<WebhookDeliveryJob, 'isTest' | 'traceparent' | 'admitted'>> & { isTest: boolean; traceparent?: string; leaseUntil?: Date };
 
 /** How long a job waits before it asks again, spread so waiting jobs do not return in a herd. */
 function waitFor(answer: Extract<WebhookGateAnswer, { kind: 'wait' }>): number {
@@ -94,6 +92,7 @@ function webhookRef(endpoint: WebhookEndpoint): { id: string; name: string; url:
 @Injectable()
 export class WebhookDeliveryRunner {
   private readonly logger = new Logger('WebhooksModule');
+  private stopping = false;
 
   constructor(
     private readonly store: WebhookDeliveryStore,
@@ -118,8 +117,20 @@ export class WebhookDeliveryRunner {
   async process(job: WebhookDeliveryJob): Promise<WebhookAttemptOutcome | undefined> {
     const first = await this.step(job, undefined, true);
     let next = first.next;
-    for (let sent = 1; next; sent++) next = (await this.step(next.job, next.at, sent < HANDOFFS_PER_JOB)).next;
+    for (let sent = 1; next; sent++) {
+      // A stopping worker sends nothing more: the job handed to it goes back to the queue.
+      if (this.stopping) {
+        await this.handBack(next.job, next.slot);
+        break;
+      }
+      next = (await this.step(next.job, next.slot, sent < HANDOFFS_PER_JOB)).next;
+    }
     return first.outcome;
+  }
+
+  /** The worker is stopping: no job is taken from a webhook's line any more, and its own closing is not a receiver's failure. */
+  stop(): void {
+    this.stopping = true;
   }
 
   /** A test delivery (the admin's Test button): sent now, whatever the webhook's pace or pause. */
@@ -132,27 +143,28 @@ export class WebhookDeliveryRunner {
   }
 
   /**
-   * One job; `heldAt`: it was handed a slot already (at that time) by the attempt before it.
-   * `takeNext`: this worker sends the job its slot is handed to next (else that job is queued).
+   * One job; `held`: the slot it was handed by the attempt before it. `takeNext`: this worker
+   * sends the job its slot is handed to next (else that job is queued).
    */
-  private async step(job: WebhookDeliveryJob, heldAt: Date | undefined, takeNext: boolean): Promise<Step> {
+  private async step(job: WebhookDeliveryJob, held: Slot | undefined, takeNext: boolean): Promise<Step> {
     const work = job.body === undefined ? await this.claimFromDatabase(job.deliveryId, job.attempt) : this.fromJob(job);
-    if (!work) return heldAt && job.webhookId ? this.handOn(job.webhookId, job.deliveryId, undefined, takeNext) : {};
+    // A slot it holds (handed on, or taken as it was queued) is given back, or on to the next in line.
+    const holding = held?.token ?? job.admitted;
+    if (!work) return holding && job.webhookId ? this.handOn(job.webhookId, job.deliveryId, undefined, takeNext, holding) : {};
     const endpoint = await this.cache.get(work.webhookId);
     if (!endpoint || (!endpoint.enabled && !work.isTest)) {
       if (endpoint) await this.store.fail(work.deliveryId, notSentWhileDisabled(endpoint.disabledReason), work.attempt - 1);
       else await this.releaseClaim(work);
-      const holdsSlot = heldAt !== undefined || job.admittedAt !== undefined;
-      return holdsSlot ? this.handOn(work.webhookId, work.deliveryId, endpoint?.rateLimit, takeNext) : {};
+      return holding ? this.handOn(work.webhookId, work.deliveryId, endpoint?.rateLimit, takeNext, holding) : {};
     }
-    if (heldAt) return this.attempt(work, endpoint, heldAt, takeNext);
-    // Admitted as it was queued, and started soon enough: the slot it took is still its own.
-    const admitted = job.admittedAt !== undefined;
-    if (admitted && Date.now() - job.admittedAt! <= this.gate.admittedStartMs) return this.attempt(work, endpoint, new Date(), takeNext);
+    if (held) return this.attempt(work, endpoint, held, takeNext);
 
+    // Every run asks, an admitted one too: the gate hands it the slot its admission took only once,
+    // and not while the webhook is paused.
+    const token = WebhookEndpointGate.token();
     let answer: WebhookGateAnswer;
     try {
-      answer = await this.gate.acquire(endpoint.id, work.deliveryId, work.attempt, endpoint.rateLimit, JSON.stringify(this.jobOf(work)), admitted);
+      answer = await this.gate.acquire(endpoint.id, work.deliveryId, work.attempt, endpoint.rateLimit, JSON.stringify(this.jobOf(work)), token, job.admitted);
     } catch (err) {
       await this.releaseClaim(work);
       throw err;
@@ -181,13 +193,13 @@ export class WebhookDeliveryRunner {
       }
       throw new WebhookDeliveryWait(waitFor(answer), answer.reason);
     }
-    return this.attempt(work, endpoint, answer.at, takeNext);
+    return this.attempt(work, endpoint, { at: answer.at, token }, takeNext);
   }
 
-  /** `gatedAt`: when the webhook's gate let this attempt go (the attempt's time); absent for a test delivery, which is not gated. */
-  private async attempt(work: Work, endpoint: WebhookEndpoint, gatedAt?: Date, takeNext = false): Promise<Step> {
+  /** `slot`: the webhook's slot this attempt holds (its time is the attempt's); absent for a test delivery, which is not gated. */
+  private async attempt(work: Work, endpoint: WebhookEndpoint, slot?: Slot, takeNext = false): Promise<Step> {
     const { deliveryId, attempt, isTest } = work;
-    const at = gatedAt ?? new Date();
+    const at = slot?.at ?? new Date();
     const { secret, previousSecret } = this.endpoints.signingSecrets(endpoint, at);
     const headers = buildWebhookHeaders({
       deliveryId,
@@ -202,6 +214,8 @@ export class WebhookDeliveryRunner {
     });
     const traced = this.telemetry.startAttempt({ webhook: endpoint, deliveryId, event: work.event, attempt, isTest, traceparent: work.traceparent });
     Object.assign(headers, traced.headers);
+    // While it runs (the send, then the record), its slot's lease is renewed: nothing in flight is ever taken for lost.
+    const lease = slot ? this.keepLease(endpoint.id, deliveryId, slot.token) : undefined;
     const result = await this.sender.send({ url: endpoint.url, headers, body: work.body });
     const decision = decideAttempt(result, { attempt, isTest, retryDelaysMs: this.options.retryDelaysMs });
     const error = decision.status === 'success' ? null : decision.error;
@@ -225,18 +239,20 @@ export class WebhookDeliveryRunner {
         nextAttemptAt,
       });
     } finally {
+      lease?.stop();
       // After the record: a stale job for this attempt, let in once the slot is free, finds it made.
-      if (gatedAt) {
-        const outcome = decision.status === 'success' ? 'success' : decision.transient ? 'transient' : 'other';
+      if (slot) {
+        const outcome = this.gateOutcome(result, decision);
+        const nextToken = takeNext && !this.stopping ? WebhookEndpointGate.token() : undefined;
         const released = await this.gate
-          .release(endpoint.id, deliveryId, recorded ? attempt : 0, outcome, result.durationMs, endpoint.rateLimit, decision.retryAfterMs, takeNext)
+          .release(endpoint.id, deliveryId, recorded ? attempt : 0, outcome, result.durationMs, endpoint.rateLimit, decision.retryAfterMs ?? 0, slot.token, nextToken)
           .catch((err: Error) => {
             this.logger.warn(`Could not free the slot of webhook ${endpoint.id} (${err.message}); its lease frees it.`);
             return undefined;
           });
         if (released) {
           this.announce(endpoint, released.change, decision);
-          next = await this.handed(released);
+          next = await this.handed(released, nextToken);
         }
       }
     }
@@ -257,18 +273,44 @@ export class WebhookDeliveryRunner {
     return { outcome, next };
   }
 
-  /** Gives back a slot that was handed on to a job with nothing to send, handing it on again. */
-  private async handOn(webhookId: string, deliveryId: string, rateLimit: number | null | undefined, takeNext: boolean): Promise<Step> {
-    const released = await this.gate.release(webhookId, deliveryId, 0, 'none', 0, rateLimit, 0, takeNext);
-    return { next: await this.handed(released) };
+  /** What the breaker counts of an attempt: nothing when it was cut short by this worker's own stop. */
+  private gateOutcome(result: WebhookHttpResult, decision: WebhookAttemptDecision): WebhookGateOutcome {
+    if (decision.status === 'success') return 'success';
+    if (this.stopping && result.statusCode === null) return 'none';
+    return decision.transient ? 'transient' : 'other';
   }
 
-  /** The jobs a freed slot was handed to: the first is sent next by this worker; the others are queued again. */
-  private async handed(released: WebhookGateRelease): Promise<Step['next']> {
+  /** Renews a slot's lease every third of it until stopped; an attempt of a few ms never renews. */
+  private keepLease(webhookId: string, deliveryId: string, token: string): { stop(): void } {
+    const timer = setInterval(() => {
+      this.gate.renew(webhookId, deliveryId, token).catch((err: Error) => {
+        this.logger.warn(`Could not renew the slot of webhook delivery ${deliveryId} (${err.message}).`);
+      });
+    }, Math.max(1_000, Math.floor(this.gate.leaseMs / 3)));
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
+  /** Gives back a slot held by a job with nothing to send, handing it on again. */
+  private async handOn(webhookId: string, deliveryId: string, rateLimit: number | null | undefined, takeNext: boolean, token: string): Promise<Step> {
+    const nextToken = takeNext && !this.stopping ? WebhookEndpointGate.token() : undefined;
+    const released = await this.gate.release(webhookId, deliveryId, 0, 'none', 0, rateLimit, 0, token, nextToken);
+    return { next: await this.handed(released, nextToken) };
+  }
+
+  /** A job handed to a stopping worker: its slot is given back (handed on, to the queue) and the job queued again. */
+  private async handBack(job: WebhookDeliveryJob, slot: Slot): Promise<void> {
+    const released = await this.gate.release(job.webhookId!, job.deliveryId, 0, 'none', 0, undefined, 0, slot.token).catch(() => undefined);
+    const jobs = (released?.handed ?? []).map((raw) => JSON.parse(raw) as WebhookDeliveryJob);
+    await this.queue.enqueue([job, ...jobs]);
+  }
+
+  /** The jobs a freed slot was handed to: the first is sent next by this worker, under `nextToken`; the others are queued again. */
+  private async handed(released: WebhookGateRelease, nextToken: string | undefined): Promise<Step['next']> {
     const jobs = released.handed.map((raw) => JSON.parse(raw) as WebhookDeliveryJob);
-    const inline = released.inline ? jobs.shift() : undefined;
+    const inline = released.inline && nextToken ? jobs.shift() : undefined;
     if (jobs.length > 0) await this.queue.enqueue(jobs);
-    return inline ? { job: inline, at: released.at } : undefined;
+    return inline ? { job: inline, slot: { at: released.at, token: nextToken! } } : undefined;
   }
 
   /** The breaker paused or resumed the webhook: tell the host. */
@@ -327,16 +369,17 @@ export class WebhookDeliveryRunner {
    */
   private async claimFromDatabase(deliveryId: string, attempt?: number): Promise<Work | undefined> {
     const leaseMs = this.options.requestTimeoutMs + LEASE_MARGIN_MS;
-    const lockedUntil = await this.store.claim(deliveryId, leaseMs, attempt === undefined ? undefined : attempt - 1);
-    if (!lockedUntil) return undefined;
+    const started = performance.now();
+    // The lease runs on the database's clock: a worker whose own clock is off cannot take a delivery another holds.
+    if (!(await this.store.claim(deliveryId, leaseMs, attempt === undefined ? undefined : attempt - 1))) return undefined;
     const delivery = await this.store.findOneById(deliveryId);
-    if (!delivery) return undefined;
-    // The send must end while the lease holds, or another worker could start beside it.
-    if (Date.now() + this.options.requestTimeoutMs + LEASE_LEFT_TO_SEND_MS > lockedUntil.getTime()) {
-      await this.store.release(deliveryId, lockedUntil);
+    if (!delivery?.lockedUntil) return undefined;
+    // The send must end while the lease holds, or another worker could start beside it (measured on this process' own monotonic clock).
+    if (performance.now() - started + this.options.requestTimeoutMs + LEASE_LEFT_TO_SEND_MS > leaseMs) {
+      await this.store.release(deliveryId, delivery.lockedUntil);
       return undefined;
     }
-    return { ...jobForDelivery(delivery, delivery.createdAt.getTime()), leaseUntil: lockedUntil };
+    return { ...jobForDelivery(delivery, delivery.createdAt.getTime()), leaseUntil: delivery.lockedUntil };
   }
 
   /** Gives back a database claim taken for nothing: the delivery is due again at once. */

@@ -37,6 +37,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
    * that outlasts its lease is left to the reconciler of a running worker.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    this.runner.stop();
     const stopped = new AbortController();
     const drained = this.queue.queue.pause(true).catch((err: Error) => {
       this.logger.warn(`The webhook delivery worker could not stop cleanly: ${err.message}`);

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { WebhookDelivery, WebhookDeliveryStatus } from '../delivery-log/webhook-delivery.entity.js';
 import { NEXT_BATCH, WebhookGroupCommit } from './webhook-group-commit.js';
+import { NOT_SENT_WHILE_DISABLED } from './webhook-retry.policy.js';
 import { WebhookSqlDialect } from './webhook-sql.dialect.js';
 import type { WebhookSqlParams } from './webhook-sql.dialect.js';
 
@@ -198,15 +199,17 @@ export class WebhookDeliveryWriter {
     const q = this.q;
     const p = this.sql.params();
     const ids = batch.map((r) => p.p(r.deliveryId)).join(', ');
-    const { rows } = await this.sql.run<{ id: string; attempts: number; status: string }>(
-      `SELECT ${q('id')}, ${q('attempts')}, ${q('status')} FROM ${q('webhook_deliveries')} WHERE ${q('id')} IN (${ids}) FOR UPDATE`,
+    const { rows } = await this.sql.run<{ id: string; attempts: number; status: string; error: string | null; nextAttemptAt: unknown }>(
+      `SELECT ${q('id')}, ${q('attempts')}, ${q('status')}, ${q('error')}, ${q('nextAttemptAt')} FROM ${q('webhook_deliveries')} WHERE ${q('id')} IN (${ids}) FOR UPDATE`,
       p.values,
       runner,
     );
     const now = new Map(rows.map((row) => [row.id, row]));
     return batch.filter((r) => {
       const row = now.get(r.deliveryId);
-      return row !== undefined && Number(row.attempts) === r.attempt - 1 && (row.status === 'pending' || row.status === 'retrying');
+      if (row === undefined || Number(row.attempts) !== r.attempt - 1) return false;
+      if (row.status === 'pending' || row.status === 'retrying') return true;
+      return row.status === 'failed' && row.nextAttemptAt === null && (row.error ?? '').startsWith(NOT_SENT_WHILE_DISABLED);
     });
   }
 
@@ -231,9 +234,9 @@ export class WebhookDeliveryWriter {
       `${q('lockedUntil')} = NULL`,
       `${q('updatedAt')} = ${p.p(now, 'time')}`,
     ];
-    const fence = batch
-      .map((r) => `(${q('id')} = ${p.p(r.deliveryId)} AND ${q('attempts')} = ${p.p(r.attempt - 1)} AND ${q('status')} IN ('pending', 'retrying'))`)
-      .join(' OR ');
+    // A delivery ended as "not sent" by a disable while this attempt was in flight takes the attempt's truth.
+    const open = `(${q('status')} IN ('pending', 'retrying') OR (${q('status')} = 'failed' AND ${q('nextAttemptAt')} IS NULL AND ${q('error')} LIKE '${NOT_SENT_WHILE_DISABLED}%'))`;
+    const fence = batch.map((r) => `(${q('id')} = ${p.p(r.deliveryId)} AND ${q('attempts')} = ${p.p(r.attempt - 1)} AND ${open})`).join(' OR ');
     const result = await this.sql.run(`UPDATE ${q('webhook_deliveries')} SET ${sets.join(', ')} WHERE ${fence}`, p.values, runner);
     return result.affected;
   }

@@ -2,8 +2,10 @@ import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { WEBHOOKS_QUEUE, WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
+import { WebhookGroupCommit } from './webhook-group-commit.js';
 
 /** The longest a paused webhook waits between probes, however often they fail. */
 export const BREAKER_MAX_COOLDOWN_MS = 600_000;
@@ -31,7 +33,7 @@ export type WebhookBreakerChange = { kind: 'paused'; until: Date } | { kind: 're
 
 export interface WebhookGateRelease {
   change: WebhookBreakerChange;
-  /** Jobs taken from the webhook's line now that a slot is free: the first (`inline`) already holds it. */
+  /** Jobs taken from the webhook's line now that a slot is free: the first (`inline`) already holds it, under the caller's `nextToken`. */
   handed: string[];
   /** Whether `handed[0]` holds the freed slot (sent next by the same worker), or all must be queued again. */
   inline: boolean;
@@ -39,152 +41,262 @@ export interface WebhookGateRelease {
 }
 
 /*
- * Per webhook, in Redis, shared by every worker process:
- *   <base>         hash   pausedUntil, cooldownMs, probe (its delivery id), fails, avgMs, nextAt, lastAt
- *   <base>:slots   zset   delivery ids in flight, scored by the end of their lease (a dead worker's slot comes back then)
- *   <base>:res     zset   rate-limit reservations: delivery id → the time its turn comes
- *   <base>:done    zset   "<delivery id>:<attempt>" of attempts made lately, scored by when
- *   <base>:line    list   "<delivery id>:<attempt>" of jobs waiting for a slot, oldest first
- *   <base>:parked  hash   "<delivery id>:<attempt>" → the waiting job's data
+ * Per webhook, in Redis, shared by every worker process (`<base>` is `<queue prefix>:ep:<webhook id>`,
+ * so with a hash-tagged prefix every key of the queue and the gate is in one Cluster slot):
+ *   KEYS[1] <base>         hash   pausedUntil, cooldownMs, probe (its delivery id), fails, avgMs, nextAt, lastAt
+ *   KEYS[2] <base>:slots   zset   delivery ids in flight, scored by the end of their lease (a dead worker's slot comes back then)
+ *   KEYS[3] <base>:owner   hash   delivery id → the token of the slot's holder: only it renews or gives the slot back
+ *                                 ("a:<uuid>" while an admitted job has not started; the run's own token once it has)
+ *   KEYS[4] <base>:res     zset   rate-limit reservations: delivery id → the time its turn comes
+ *   KEYS[5] <base>:done    zset   "<delivery id>:<attempt>" of attempts made lately, scored by when
+ *   KEYS[6] <base>:line    list   "<delivery id>:<attempt>" of jobs waiting for a slot, oldest first
+ *   KEYS[7] <base>:parked  hash   "<delivery id>:<attempt>" → the waiting job's data
+ * The scripts take the seven keys of each entry in turn (one call serves many attempts, of any
+ * webhooks), read the time from Redis itself (so workers whose clocks disagree share one clock),
+ * and give every key a time to live, so a deleted webhook's keys that a late call re-creates expire.
  */
-const ACQUIRE = `
-local slots, state, res, done, line, parked = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local id, attempt = ARGV[1], ARGV[2]
-local now, lease, cap, interval, window = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local member = id .. ':' .. attempt
-redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
-redis.call('ZREMRANGEBYSCORE', done, '-inf', now - window)
-if ARGV[9] == '1' and redis.call('ZSCORE', slots, id) then
-  -- Admitted when it was queued, and late to start: its slot is its own; the lease starts again.
-  redis.call('ZADD', slots, now + lease, id)
-  return {'go', 0, ''}
-end
-if redis.call('ZSCORE', slots, id) or redis.call('ZSCORE', done, member) or redis.call('HEXISTS', parked, member) == 1 then
-  return {'skip', 0, ''}
-end
-local avg = tonumber(redis.call('HGET', state, 'avgMs') or '50')
-local paused = tonumber(redis.call('HGET', state, 'pausedUntil') or '0')
-local probe = false
-if paused > 0 then
-  if now < paused then return {'wait', paused - now, 'paused'} end
-  local holder = redis.call('HGET', state, 'probe')
-  local probeLease = holder and redis.call('ZSCORE', slots, holder)
-  -- Until the probe's answer (its lease at the latest): the breaker then resumes or pauses again.
-  if probeLease then return {'wait', math.max(tonumber(probeLease) - now, 250), 'probing'} end
-  probe = true
-elseif redis.call('ZCARD', slots) >= cap then
-  redis.call('RPUSH', line, member)
-  redis.call('HSET', parked, member, ARGV[8])
-  return {'parked', 0, ''}
-end
-if interval > 0 and not probe then
-  redis.call('ZREMRANGEBYSCORE', res, '-inf', now - 600000)
-  -- A turn whose job ran late still keeps the spacing from the last request.
-  local lastAt = tonumber(redis.call('HGET', state, 'lastAt') or '0')
-  local mine = redis.call('ZSCORE', res, id)
-  if mine then
-    if tonumber(mine) > now then return {'wait', tonumber(mine) - now, 'rate'} end
-    if lastAt + interval > now then return {'wait', lastAt + interval - now, 'rate'} end
-    redis.call('ZREM', res, id)
-  else
-    local nextAt = math.max(tonumber(redis.call('HGET', state, 'nextAt') or '0'), lastAt + interval)
-    if nextAt > now then
-      redis.call('HSET', state, 'nextAt', nextAt + interval)
-      redis.call('ZADD', res, nextAt, id)
-      return {'wait', nextAt - now, 'rate'}
-    end
-    redis.call('HSET', state, 'nextAt', now + interval)
+const COMMON = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local function expire(slots, owner)
+  local gone = redis.call('ZRANGEBYSCORE', slots, '-inf', now)
+  if #gone > 0 then
+    redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
+    for _, id in ipairs(gone) do redis.call('HDEL', owner, id) end
   end
-  redis.call('HSET', state, 'lastAt', now)
 end
-if probe then redis.call('HSET', state, 'probe', id) end
-redis.call('ZADD', slots, now + lease, id)
-return {probe and 'probe' or 'go', 0, ''}
+local function touch(k, ttl)
+  for i = k + 1, k + 7 do redis.call('PEXPIRE', KEYS[i], ttl) end
+end
 `;
 
-const RELEASE = `
-local slots, state, done, line, parked = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local id, attempt, now, outcome = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
-local threshold, base, max, retryAfter, duration = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-local cap, interval, lease, window, inline = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13]), ARGV[14] == '1'
-redis.call('ZREM', slots, id)
-local kind, untilMs = 'ok', 0
-if outcome ~= 'none' then
-  redis.call('ZADD', done, now, id .. ':' .. attempt)
-  local avg = tonumber(redis.call('HGET', state, 'avgMs') or duration)
-  redis.call('HSET', state, 'avgMs', math.floor(avg * 0.8 + duration * 0.2))
-  local paused = tonumber(redis.call('HGET', state, 'pausedUntil') or '0')
-  local isProbe = redis.call('HGET', state, 'probe') == id
-  if outcome ~= 'transient' then
-    redis.call('HSET', state, 'fails', 0)
-    if paused > 0 then
-      redis.call('HDEL', state, 'pausedUntil', 'probe', 'cooldownMs')
-      kind = 'resumed'
-    end
-  else
-    local fails = redis.call('HINCRBY', state, 'fails', 1)
-    if isProbe or (paused == 0 and fails >= threshold) then
-      local cooldown = base
-      if isProbe then cooldown = math.min(tonumber(redis.call('HGET', state, 'cooldownMs') or base) * 2, max) end
-      untilMs = now + math.max(cooldown, retryAfter)
-      redis.call('HSET', state, 'pausedUntil', untilMs, 'cooldownMs', cooldown)
-      redis.call('HDEL', state, 'probe')
-      kind = 'paused'
-    end
-  end
-end
--- Hand the free slots to the jobs waiting in line, oldest first. When this attempt paused the
--- webhook, the whole line goes back to the queue instead: each job waits out the pause there
--- (one of them is the next probe), and ends if the pause outlasts its retry schedule.
-local handed = {}
-if kind == 'paused' then
-  for _, member in ipairs(redis.call('LRANGE', line, 0, -1)) do
-    local job = redis.call('HGET', parked, member)
-    if job then handed[#handed + 1] = job end
-  end
-  redis.call('DEL', line, parked)
-  return {kind, untilMs, handed}
-end
-if tonumber(redis.call('HGET', state, 'pausedUntil') or '0') == 0 then
-  redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
+/* ARGV: cap, done window, ttl; then per entry: id, attempt, token, admitted token ('' if none), interval, lease, job. */
+const ACQUIRE = `${COMMON}
+local cap, window, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local out = {now}
+local function acquire(k, a)
+  local state, slots, owner, res, done, line, parked = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5], KEYS[k + 6], KEYS[k + 7]
+  local id, attempt, token, admitted = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
+  local interval, lease, job = tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6]), ARGV[a + 7]
+  local member = id .. ':' .. attempt
+  expire(slots, owner)
   redis.call('ZREMRANGEBYSCORE', done, '-inf', now - window)
-  local free = cap - redis.call('ZCARD', slots)
-  while free > 0 do
-    local member = redis.call('LPOP', line)
-    if not member then break end
-    local job = redis.call('HGET', parked, member)
-    if job then
-      redis.call('HDEL', parked, member)
-      local did = string.match(member, '^(.*):%d+$')
-      if not redis.call('ZSCORE', slots, did) and not redis.call('ZSCORE', done, member) then
-        handed[#handed + 1] = job
-        free = free - 1
+  local paused = tonumber(redis.call('HGET', state, 'pausedUntil') or '0')
+  -- A slot is held while its lease runs: an owner's entry without one (its slot lost) holds nothing.
+  local holder = false
+  if redis.call('ZSCORE', slots, id) then holder = redis.call('HGET', owner, id) else redis.call('HDEL', owner, id) end
+  if admitted ~= '' and holder == admitted then
+    if paused == 0 then
+      -- Admitted as it was queued, and starting now: the slot becomes this run's; a second run of the job finds it taken.
+      redis.call('HSET', owner, id, token)
+      redis.call('ZADD', slots, now + lease, id)
+      return {'go', 0, ''}
+    end
+    -- Paused since it was admitted: the slot goes back, and the job waits out the pause like any other.
+    redis.call('ZREM', slots, id)
+    redis.call('HDEL', owner, id)
+    holder = false
+  end
+  if holder or redis.call('ZSCORE', slots, id) or redis.call('ZSCORE', done, member) or redis.call('HEXISTS', parked, member) == 1 then
+    return {'skip', 0, ''}
+  end
+  local probe = false
+  if paused > 0 then
+    if now < paused then return {'wait', paused - now, 'paused'} end
+    local probing = redis.call('HGET', state, 'probe')
+    local probeLease = probing and redis.call('ZSCORE', slots, probing)
+    -- Until the probe's answer (its lease at the latest): the breaker then resumes or pauses again.
+    if probeLease then return {'wait', math.max(tonumber(probeLease) - now, 250), 'probing'} end
+    probe = true
+  elseif redis.call('ZCARD', slots) >= cap then
+    redis.call('RPUSH', line, member)
+    redis.call('HSET', parked, member, job)
+    return {'parked', 0, ''}
+  end
+  if interval > 0 and not probe then
+    redis.call('ZREMRANGEBYSCORE', res, '-inf', now - 600000)
+    -- A turn whose job ran late still keeps the spacing from the last request.
+    local lastAt = tonumber(redis.call('HGET', state, 'lastAt') or '0')
+    local mine = redis.call('ZSCORE', res, id)
+    if mine then
+      if tonumber(mine) > now then return {'wait', tonumber(mine) - now, 'rate'} end
+      if lastAt + interval > now then return {'wait', lastAt + interval - now, 'rate'} end
+      redis.call('ZREM', res, id)
+    else
+      local nextAt = math.max(tonumber(redis.call('HGET', state, 'nextAt') or '0'), lastAt + interval)
+      if nextAt > now then
+        redis.call('HSET', state, 'nextAt', nextAt + interval)
+        redis.call('ZADD', res, nextAt, id)
+        return {'wait', nextAt - now, 'rate'}
+      end
+      redis.call('HSET', state, 'nextAt', now + interval)
+    end
+    redis.call('HSET', state, 'lastAt', now)
+  end
+  if probe then redis.call('HSET', state, 'probe', id) end
+  redis.call('ZADD', slots, now + lease, id)
+  redis.call('HSET', owner, id, token)
+  return {probe and 'probe' or 'go', 0, ''}
+end
+for e = 0, #KEYS / 7 - 1 do
+  local answer = acquire(e * 7, 3 + e * 7)
+  touch(e * 7, ttl)
+  out[#out + 1] = answer[1]
+  out[#out + 1] = answer[2]
+  out[#out + 1] = answer[3]
+end
+return out
+`;
+
+/*
+ * ARGV: threshold, base cooldown, max cooldown, done window, cap, ttl; then per entry: id, attempt (0: none
+ * recorded), token, outcome, retryAfter, duration, interval, lease, next token ('' : hand nothing on inline).
+ * Answers Redis' time, then per entry: kind, until, the number of jobs handed on, then those jobs.
+ */
+const RELEASE = `${COMMON}
+local threshold, base, max, window, cap, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local out = {now}
+local function release(k, a)
+  local state, slots, owner, done, line, parked = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 5], KEYS[k + 6], KEYS[k + 7]
+  local id, attempt, token, outcome = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
+  local retryAfter, duration, interval, lease, nextToken = tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6]), tonumber(ARGV[a + 7]), tonumber(ARGV[a + 8]), ARGV[a + 9]
+  -- Only the holder gives its slot back: a slot whose lease ran out may be someone else's now.
+  if redis.call('HGET', owner, id) == token then
+    redis.call('ZREM', slots, id)
+    redis.call('HDEL', owner, id)
+  end
+  local kind, untilMs = 'ok', 0
+  if outcome ~= 'none' then
+    if attempt ~= '0' then redis.call('ZADD', done, now, id .. ':' .. attempt) end
+    local avg = tonumber(redis.call('HGET', state, 'avgMs') or duration)
+    redis.call('HSET', state, 'avgMs', math.floor(avg * 0.8 + duration * 0.2))
+    local paused = tonumber(redis.call('HGET', state, 'pausedUntil') or '0')
+    local isProbe = redis.call('HGET', state, 'probe') == id
+    if outcome ~= 'transient' then
+      redis.call('HSET', state, 'fails', 0)
+      if paused > 0 then
+        redis.call('HDEL', state, 'pausedUntil', 'probe', 'cooldownMs')
+        kind = 'resumed'
+      end
+    else
+      local fails = redis.call('HINCRBY', state, 'fails', 1)
+      if isProbe or (paused == 0 and fails >= threshold) then
+        local cooldown = base
+        if isProbe then cooldown = math.min(tonumber(redis.call('HGET', state, 'cooldownMs') or base) * 2, max) end
+        untilMs = now + math.max(cooldown, retryAfter)
+        redis.call('HSET', state, 'pausedUntil', untilMs, 'cooldownMs', cooldown)
+        redis.call('HDEL', state, 'probe')
+        kind = 'paused'
       end
     end
   end
-  if #handed > 0 and interval == 0 and inline then
-    redis.call('ZADD', slots, now + lease, cjson.decode(handed[1]).deliveryId)
+  -- Hand the free slots to the jobs waiting in line, oldest first. When this attempt paused the
+  -- webhook, the whole line goes back to the queue instead: each job waits out the pause there
+  -- (one of them is the next probe), and ends if the pause outlasts its retry schedule.
+  local handed = {}
+  if kind == 'paused' then
+    for _, member in ipairs(redis.call('LRANGE', line, 0, -1)) do
+      local job = redis.call('HGET', parked, member)
+      if job then handed[#handed + 1] = job end
+    end
+    redis.call('DEL', line, parked)
+    return kind, untilMs, handed
   end
+  if tonumber(redis.call('HGET', state, 'pausedUntil') or '0') == 0 then
+    expire(slots, owner)
+    redis.call('ZREMRANGEBYSCORE', done, '-inf', now - window)
+    local free = cap - redis.call('ZCARD', slots)
+    while free > 0 do
+      local member = redis.call('LPOP', line)
+      if not member then break end
+      local job = redis.call('HGET', parked, member)
+      if job then
+        redis.call('HDEL', parked, member)
+        local did = string.match(member, '^(.*):%d+$')
+        if not redis.call('ZSCORE', slots, did) and not redis.call('ZSCORE', done, member) then
+          handed[#handed + 1] = job
+          free = free - 1
+        end
+      end
+    end
+    if #handed > 0 and interval == 0 and nextToken ~= '' then
+      local did = cjson.decode(handed[1]).deliveryId
+      redis.call('ZADD', slots, now + lease, did)
+      redis.call('HSET', owner, did, nextToken)
+    end
+  end
+  return kind, untilMs, handed
 end
-return {kind, untilMs, handed}
+for e = 0, #KEYS / 7 - 1 do
+  local kind, untilMs, handed = release(e * 7, 6 + e * 9)
+  touch(e * 7, ttl)
+  out[#out + 1] = kind
+  out[#out + 1] = untilMs
+  out[#out + 1] = #handed
+  for _, job in ipairs(handed) do out[#out + 1] = job end
+end
+return out
+`;
+
+/* KEYS: slots, owner. ARGV: id, token, lease. Lengthens the lease of a slot this token holds; 0 when it holds none. */
+const RENEW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[3]), ARGV[1])
+return 1
 `;
 
 type GateRedis = Redis & {
-  webhooksAcquire(...args: Array<string | number>): Promise<[string, number, string]>;
-  webhooksRelease(...args: Array<string | number>): Promise<[string, number, string[]]>;
+  webhooksAcquire(...args: Array<string | number>): Promise<Array<string | number>>;
+  webhooksRelease(...args: Array<string | number>): Promise<Array<string | number>>;
+  webhooksRenew(...args: Array<string | number>): Promise<number>;
 };
+
+interface AcquireEntry {
+  webhookId: string;
+  deliveryId: string;
+  attempt: number;
+  token: string;
+  admitted: string;
+  interval: number;
+  lease: number;
+  job: string;
+}
+
+interface ReleaseEntry {
+  webhookId: string;
+  deliveryId: string;
+  attempt: number;
+  token: string;
+  outcome: WebhookGateOutcome;
+  retryAfterMs: number;
+  durationMs: number;
+  interval: number;
+  nextToken: string;
+}
+
+/** How long an untouched webhook's keys live: longer than any lease, pause, reservation or remembered attempt. */
+const KEYS_TTL_MS = 3_600_000;
+
+/** Gate calls per script run, at most. */
+const GATE_BATCH = 100;
 
 /**
  * Decides, across every worker process, whether one attempt to a webhook may go now:
  * at most `perEndpointConcurrency` in flight (the others wait in the webhook's line,
  * handed on as slots come free), its `rateLimit`, and its breaker (paused after
  * `breakerThreshold` transient failures in a row; one probe after the cooldown).
- * One Redis call before an attempt and one after. What Redis loses here costs no
- * delivery: the database holds those, and the reconciler queues them again.
+ * Every slot has an owner's token: only its holder renews or gives it back, and a second
+ * run of one job finds the slot taken. Calls made in the same turn of the event loop go
+ * to Redis as one script run. What Redis loses here costs no delivery: the database
+ * holds those, and the reconciler queues them again.
  */
 @Injectable()
 export class WebhookEndpointGate {
   private readonly redis: GateRedis;
+  private readonly acquires = new WebhookGroupCommit<AcquireEntry, WebhookGateAnswer>((entries) => this.acquireNow(entries), GATE_BATCH);
+  private readonly releases = new WebhookGroupCommit<ReleaseEntry, WebhookGateRelease>((entries) => this.releaseNow(entries), GATE_BATCH);
 
   constructor(
     @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue,
@@ -192,88 +304,80 @@ export class WebhookEndpointGate {
   ) {
     const client = queue.client as GateRedis;
     if (typeof client.webhooksAcquire !== 'function') {
-      client.defineCommand('webhooksAcquire', { numberOfKeys: 6, lua: ACQUIRE });
-      client.defineCommand('webhooksRelease', { numberOfKeys: 5, lua: RELEASE });
+      client.defineCommand('webhooksAcquire', { lua: ACQUIRE });
+      client.defineCommand('webhooksRelease', { lua: RELEASE });
+      client.defineCommand('webhooksRenew', { numberOfKeys: 2, lua: RENEW });
     }
     this.redis = client;
   }
 
+  /** A fresh token for one slot holder. */
+  static token(): string {
+    return randomUUID();
+  }
+
   /**
-   * Whether attempt `attempt` of a delivery to `webhookId` may go now; `job` is what waits in
-   * line if not. `admitted`: the job took its slot when it was queued, so a slot held under its
-   * delivery id is its own.
+   * Whether attempt `attempt` of a delivery to `webhookId` may go now, for the run holding
+   * `token`; `job` is what waits in line if not. `admitted`: the token the job's slot was
+   * taken under as it was queued (the slot is this run's if that admission still holds it).
    */
-  async acquire(
+  acquire(
     webhookId: string,
     deliveryId: string,
     attempt: number,
     rateLimit: number | null | undefined,
     job: string,
-    admitted = false,
+    token: string,
+    admitted?: string,
   ): Promise<WebhookGateAnswer> {
-    const k = this.keys(webhookId);
-    const now = Date.now();
-    const answer = await this.redis.webhooksAcquire(
-      k.slots, k.state, k.res, k.done, k.line, k.parked,
-      deliveryId, attempt, now, this.leaseMs, this.options.perEndpointConcurrency, intervalOf(rateLimit), DONE_WINDOW_MS, job, admitted ? 1 : 0,
-    );
-    return toAnswer(answer, now);
-  }
-
-  /**
-   * The gate's answer for fresh jobs as they are queued, in one pipeline: a job that may go
-   * takes its slot now (its worker need not ask again); one whose webhook is at its
-   * concurrency waits in the webhook's line and needs no queue job.
-   */
-  async admit(jobs: Array<{ webhookId: string; deliveryId: string; attempt: number; job: string }>): Promise<WebhookGateAnswer[]> {
-    const now = Date.now();
-    const pipeline = this.redis.pipeline() as ReturnType<Redis['pipeline']> & { webhooksAcquire(...args: Array<string | number>): unknown };
-    for (const j of jobs) {
-      const k = this.keys(j.webhookId);
-      pipeline.webhooksAcquire(
-        k.slots, k.state, k.res, k.done, k.line, k.parked,
-        j.deliveryId, j.attempt, now, this.admittedLeaseMs, this.options.perEndpointConcurrency, 0, DONE_WINDOW_MS, j.job, 0,
-      );
-    }
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([err, answer]) => {
-      if (err) throw err;
-      return toAnswer(answer as [string, number, string], now);
+    return this.acquires.add({
+      webhookId, deliveryId, attempt, token, admitted: admitted ?? '', interval: intervalOf(rateLimit), lease: this.leaseMs, job,
     });
   }
 
   /**
-   * The attempt ended (or, with `none`, never went): its slot comes free, the breaker counts
-   * it, and the jobs waiting in line for a slot are handed on.
+   * The gate's answer for fresh jobs as they are queued: a job that may go takes its slot now
+   * under `token` (its run takes the slot over as it starts); one whose webhook is at its
+   * concurrency waits in the webhook's line and needs no queue job.
    */
-  async release(
+  admit(jobs: Array<{ webhookId: string; deliveryId: string; attempt: number; job: string; token: string }>): Promise<WebhookGateAnswer[]> {
+    return Promise.all(
+      jobs.map((j) => this.acquires.add({ ...j, admitted: '', interval: 0, lease: this.admittedLeaseMs })),
+    );
+  }
+
+  /**
+   * The attempt ended (or, with `none`, never went): the slot `token` holds comes free, the
+   * breaker counts it, and the jobs waiting in line for a slot are handed on. With
+   * `nextToken`, the first of them holds the freed slot under that token (sent next by the
+   * caller); otherwise all must be queued again.
+   */
+  release(
     webhookId: string,
     deliveryId: string,
     attempt: number,
     outcome: WebhookGateOutcome,
     durationMs: number,
     rateLimit: number | null | undefined,
-    retryAfterMs = 0,
-    takeNext = true,
+    retryAfterMs: number,
+    token: string,
+    nextToken?: string,
   ): Promise<WebhookGateRelease> {
+    return this.releases.add({
+      webhookId, deliveryId, attempt, token, outcome, retryAfterMs: Math.round(retryAfterMs), durationMs: Math.round(durationMs),
+      interval: intervalOf(rateLimit), nextToken: nextToken ?? '',
+    });
+  }
+
+  /** Lengthens the lease of a slot `token` holds (an attempt still running); false when it holds none now. */
+  async renew(webhookId: string, deliveryId: string, token: string): Promise<boolean> {
     const k = this.keys(webhookId);
-    const now = Date.now();
-    const interval = intervalOf(rateLimit);
-    const [kind, until, handed] = await this.redis.webhooksRelease(
-      k.slots, k.state, k.done, k.line, k.parked,
-      deliveryId, attempt, now, outcome,
-      this.options.breakerThreshold, this.options.breakerCooldownMs, BREAKER_MAX_COOLDOWN_MS, Math.round(retryAfterMs), Math.round(durationMs),
-      this.options.perEndpointConcurrency, interval, this.leaseMs, DONE_WINDOW_MS, takeNext ? 1 : 0,
-    );
-    const change: WebhookBreakerChange = kind === 'paused' ? { kind, until: new Date(Number(until)) } : kind === 'resumed' ? { kind } : undefined;
-    const inline = takeNext && kind !== 'paused' && interval === 0 && (handed?.length ?? 0) > 0;
-    return { change, handed: handed ?? [], inline, at: new Date(now) };
+    return (await this.redis.webhooksRenew(k.slots, k.owner, deliveryId, token, this.leaseMs)) === 1;
   }
 
   /** A webhook was deleted: its slots, line, pace and breaker go too. Best effort: Redis may be down. */
   async forget(webhookId: string): Promise<void> {
-    const k = this.keys(webhookId);
-    await withinMs(this.redis.del(k.state, k.slots, k.res, k.done, k.line, k.parked), 500).catch(() => undefined);
+    await withinMs(this.redis.del(...this.keyList(webhookId)), 500).catch(() => undefined);
   }
 
   /** When each paused webhook's next probe may go; absent while not paused. Empty when Redis does not answer. */
@@ -294,22 +398,52 @@ export class WebhookEndpointGate {
     return out;
   }
 
-  /** How long an attempt may hold its slot: a dead worker's slot comes back after this. */
+  /** How long an attempt holds its slot without renewing it: a dead worker's slot comes back after this. */
   get leaseMs(): number {
     return this.options.requestTimeoutMs + 5_000;
   }
 
-  /**
-   * A slot taken as a job is queued: room for the time the job waits in the queue too. A
-   * worker that starts it later than `admittedStartMs` asks the gate again to renew the lease.
-   */
+  /** A slot taken as a job is queued: room for the time the job waits in the queue too. */
   get admittedLeaseMs(): number {
     return this.leaseMs + ADMITTED_QUEUE_MS;
   }
 
-  /** How long after its admission a job may start on the slot it took without renewing it. */
-  get admittedStartMs(): number {
-    return ADMITTED_QUEUE_MS;
+  private async acquireNow(entries: AcquireEntry[]): Promise<WebhookGateAnswer[]> {
+    const keys: string[] = [];
+    const args: Array<string | number> = [this.options.perEndpointConcurrency, DONE_WINDOW_MS, KEYS_TTL_MS];
+    for (const e of entries) {
+      keys.push(...this.keyList(e.webhookId));
+      args.push(e.deliveryId, e.attempt, e.token, e.admitted, e.interval, e.lease, e.job);
+    }
+    // The first answer is Redis' time: the moment each attempt let go, on the clock every worker shares.
+    const flat = await this.redis.webhooksAcquire(keys.length, ...keys, ...args);
+    const at = new Date(Number(flat[0]));
+    return entries.map((_, i) => toAnswer([String(flat[1 + i * 3]), Number(flat[2 + i * 3]), String(flat[3 + i * 3])], at));
+  }
+
+  private async releaseNow(entries: ReleaseEntry[]): Promise<WebhookGateRelease[]> {
+    const o = this.options;
+    const keys: string[] = [];
+    const args: Array<string | number> = [o.breakerThreshold, o.breakerCooldownMs, BREAKER_MAX_COOLDOWN_MS, DONE_WINDOW_MS, o.perEndpointConcurrency, KEYS_TTL_MS];
+    for (const e of entries) {
+      keys.push(...this.keyList(e.webhookId));
+      args.push(e.deliveryId, e.attempt, e.token, e.outcome, e.retryAfterMs, e.durationMs, e.interval, this.leaseMs, e.nextToken);
+    }
+    const flat = await this.redis.webhooksRelease(keys.length, ...keys, ...args);
+    const at = new Date(Number(flat[0]));
+    const out: WebhookGateRelease[] = [];
+    let i = 1;
+    for (const e of entries) {
+      const kind = String(flat[i]);
+      const until = Number(flat[i + 1]);
+      const count = Number(flat[i + 2]);
+      const handed = flat.slice(i + 3, i + 3 + count).map(String);
+      i += 3 + count;
+      const change: WebhookBreakerChange = kind === 'paused' ? { kind, until: new Date(until) } : kind === 'resumed' ? { kind } : undefined;
+      const inline = e.nextToken !== '' && kind !== 'paused' && e.interval === 0 && handed.length > 0;
+      out.push({ change, handed, inline, at });
+    }
+    return out;
   }
 
   private base(webhookId: string): string {
@@ -318,12 +452,20 @@ export class WebhookEndpointGate {
 
   private keys(webhookId: string) {
     const base = this.base(webhookId);
-    return { state: base, slots: `${base}:slots`, res: `${base}:res`, done: `${base}:done`, line: `${base}:line`, parked: `${base}:parked` };
+    return {
+      state: base, slots: `${base}:slots`, owner: `${base}:owner`, res: `${base}:res`, done: `${base}:done`, line: `${base}:line`, parked: `${base}:parked`,
+    };
+  }
+
+  /** The seven keys of a webhook, in the order the scripts take them. */
+  private keyList(webhookId: string): string[] {
+    const k = this.keys(webhookId);
+    return [k.state, k.slots, k.owner, k.res, k.done, k.line, k.parked];
   }
 }
 
-function toAnswer([kind, ms, reason]: [string, number, string], now: number): WebhookGateAnswer {
-  if (kind === 'go' || kind === 'probe') return { kind, at: new Date(now) };
+function toAnswer([kind, ms, reason]: [string, number, string], at: Date): WebhookGateAnswer {
+  if (kind === 'go' || kind === 'probe') return { kind, at };
   if (kind === 'skip' || kind === 'parked') return { kind };
   return { kind: 'wait', waitMs: Number(ms), reason: reason as 'paused' | 'probing' | 'rate' };
 }

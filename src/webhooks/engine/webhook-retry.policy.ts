@@ -61,6 +61,17 @@ export function giveUpWhilePaused(sinceMs: number, pausedUntil: Date | undefined
   );
 }
 
+/** How the error of a delivery ended unsent by its webhook's disabling begins. */
+export const NOT_SENT_WHILE_DISABLED = 'Not sent: the webhook is disabled';
+
+/** The error of a delivery that was not sent because its webhook is disabled. */
+export function notSentWhileDisabled(reason?: string | null): string {
+  return (
+    `${NOT_SENT_WHILE_DISABLED}${reason ? ` (${reason.replace(/\.$/, '')})` : ''}. ` +
+    'Re-enable it with PATCH {"enabled": true}, then redeliver this delivery.'
+  );
+}
+
 /** The reason given when a `410 Gone` disables an endpoint. */
 export const GONE_REASON = 'The endpoint answered 410 Gone';
 

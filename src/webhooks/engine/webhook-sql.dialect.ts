@@ -29,6 +29,17 @@ export class WebhookSqlDialect {
     return this.postgres ? `"${name}"` : `\`${name}\``;
   }
 
+  /** The database's own time, as the module's `timestamp(3)` columns hold it (so leases never depend on an app server's clock). */
+  now(): string {
+    return this.postgres ? 'LOCALTIMESTAMP(3)' : 'NOW(3)';
+  }
+
+  /** The database's own time plus `ms` milliseconds (an integer written into the SQL). */
+  nowPlus(ms: number): string {
+    const n = Math.round(ms);
+    return this.postgres ? `(LOCALTIMESTAMP(3) + INTERVAL '${n} milliseconds')` : `(NOW(3) + INTERVAL ${n * 1000} MICROSECOND)`;
+  }
+
   /** A statement under construction: `p(value)` adds a parameter and returns its placeholder. */
   params(): WebhookSqlParams {
     return new WebhookSqlParams(this.postgres);
