@@ -52,7 +52,19 @@ export interface WebhookDeliveryDetail extends WebhookDeliverySummary {
   payload: Record<string, unknown>;
   requestHeaders: Record<string, string> | null;
   responseBody: string | null;
-  attemptLog: Array<{ attempt: number; at: Date; statusCode: number | null; durationMs: number; error: string | null }>;
+  attemptLog: WebhookAttemptLogEntry[];
+}
+
+/** One attempt of a delivery and the answer it got; `responseHeaders` and `responseBody` are null where not kept. */
+export interface WebhookAttemptLogEntry {
+  attempt: number;
+  at: Date;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  responseHeaders: Record<string, string> | null;
+  /** Cut at `maxResponseBodyBytes`. */
+  responseBody: string | null;
 }
 
 function toSummary(d: WebhookDelivery): WebhookDeliverySummary {
@@ -213,6 +225,8 @@ export class WebhooksService {
         statusCode: a.statusCode ?? null,
         durationMs: a.durationMs,
         error: a.error ?? null,
+        responseHeaders: a.responseHeaders ?? null,
+        responseBody: a.responseBody ?? null,
       })),
     };
   }

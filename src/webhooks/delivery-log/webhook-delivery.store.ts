@@ -179,12 +179,37 @@ export class WebhookDeliveryStore {
   async findOne(webhookId: string, id: string): Promise<{ delivery: WebhookDelivery; attempts: WebhookDeliveryAttempt[] } | null> {
     const delivery = await this.deliveries.findOne({ where: { id, webhookId } });
     if (!delivery) return null;
-    const [attempts, responseBody] = await Promise.all([
-      this.attempts.find({ where: { deliveryId: id }, order: { attempt: 'ASC' } }),
-      this.responseBodyOf(id),
-    ]);
+    const [attempts, responseBody] = await Promise.all([this.attemptsOf(id), this.responseBodyOf(id)]);
     delivery.responseBody = responseBody;
     return { delivery, attempts };
+  }
+
+  /** Every attempt of a delivery, oldest first; read raw, for its `responseBody` (see `responseBodyOf`). */
+  private async attemptsOf(deliveryId: string): Promise<WebhookDeliveryAttempt[]> {
+    const rows = await this.attempts
+      .createQueryBuilder('a')
+      .select('a.attempt', 'attempt')
+      .addSelect('a.at', 'at')
+      .addSelect('a.success', 'success')
+      .addSelect('a.statusCode', 'statusCode')
+      .addSelect('a.durationMs', 'durationMs')
+      .addSelect('a.error', 'error')
+      .addSelect('a.responseHeaders', 'responseHeaders')
+      .addSelect('a.responseBody', 'responseBody')
+      .where('a.deliveryId = :deliveryId', { deliveryId })
+      .orderBy('a.attempt', 'ASC')
+      .getRawMany<Record<keyof WebhookDeliveryAttempt, unknown>>();
+    return rows.map((r) => ({
+      deliveryId,
+      attempt: Number(r.attempt),
+      at: r.at instanceof Date ? r.at : new Date(String(r.at)),
+      success: r.success === true || Number(r.success) === 1,
+      statusCode: r.statusCode === null ? null : Number(r.statusCode),
+      durationMs: Number(r.durationMs),
+      error: (r.error as string | null) ?? null,
+      responseHeaders: typeof r.responseHeaders === 'string' && r.responseHeaders !== '' ? (JSON.parse(r.responseHeaders) as Record<string, string>) : null,
+      responseBody: asBodyText(r.responseBody),
+    }));
   }
 
   /**
@@ -198,7 +223,12 @@ export class WebhookDeliveryStore {
       .select('d.responseBody', 'body')
       .where('d.id = :id', { id })
       .getRawOne<{ body: unknown }>();
-    const body = row?.body ?? null;
-    return body === null || typeof body === 'string' ? body : JSON.stringify(body);
+    return asBodyText(row?.body);
   }
+}
+
+/** A response body column as read raw: the string it holds (a driver may have decoded it to another JSON value). */
+function asBodyText(body: unknown): string | null {
+  if (body === null || body === undefined) return null;
+  return typeof body === 'string' ? body : JSON.stringify(body);
 }
