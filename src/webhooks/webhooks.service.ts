@@ -7,10 +7,11 @@ import { WebhookDeliveryReplay } from './delivery-log/webhook-delivery.replay.js
 import { WebhookDeliveryStore } from './delivery-log/webhook-delivery.store.js';
 import { WebhookDeliveryWriter } from './engine/webhook-delivery.writer.js';
 import { WebhookEndpointGate } from './engine/webhook-endpoint.gate.js';
-import type { WebhookDeliveryQuery } from './delivery-log/webhook-delivery.store.js';
 import type { WebhookDelivery } from './delivery-log/webhook-delivery.entity.js';
 import { CreateWebhookDto } from './endpoints/dto/create-webhook.dto.js';
+import { ListDeliveriesQuery } from './endpoints/dto/list-deliveries.query.js';
 import { ReplayDeliveriesDto } from './endpoints/dto/replay-deliveries.dto.js';
+import { UNTIL_BEFORE_SINCE } from './endpoints/dto/webhook-fields.js';
 import { UpdateWebhookDto } from './endpoints/dto/update-webhook.dto.js';
 import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service.js';
 import type { WebhookEndpoint } from './endpoints/webhook-endpoint.entity.js';
@@ -85,9 +86,20 @@ function toSummary(d: WebhookDelivery): WebhookDeliverySummary {
 const validation = new WebhooksValidationPipe();
 
 /** The DTO as it is when the admin API's pipe made it; a plain object goes through the same pipe. */
-async function validated<T extends object>(input: T, type: new () => T): Promise<T> {
+async function validated<T extends object>(input: T, type: new () => T, from: 'body' | 'query' = 'body'): Promise<T> {
   if (input instanceof type) return input;
-  return (await validation.transform(input, { type: 'body', metatype: type })) as T;
+  return (await validation.transform(input, { type: from, metatype: type })) as T;
+}
+
+/** A range of creation times from validated ISO strings; 400 when it ends before it starts. */
+function timeRange<S extends string | undefined, U extends string | undefined>(
+  since: S,
+  until: U,
+): { since: S extends string ? Date : Date | undefined; until: U extends string ? Date : Date | undefined } {
+  const from = since === undefined ? undefined : new Date(since);
+  const to = until === undefined ? undefined : new Date(until);
+  if (from && to && to.getTime() < from.getTime()) throw new BadRequestException([UNTIL_BEFORE_SINCE]);
+  return { since: from, until: to } as never;
 }
 
 /** What the admin API does, for hosts that want it in their own code: CRUD, test delivery, delivery log, redeliver. */
@@ -200,12 +212,22 @@ export class WebhooksService {
     };
   }
 
-  async listDeliveries(
-    id: string,
-    query: Partial<WebhookDeliveryQuery>,
-  ): Promise<{ items: WebhookDeliverySummary[]; nextCursor: string | null }> {
+  /**
+   * One page of a webhook's delivery log, newest first: by `status`, `event`, time of creation
+   * (`since` inclusive, `until` exclusive) and delivery id (`q`); validated as the admin API's query.
+   */
+  async listDeliveries(id: string, input: ListDeliveriesQuery): Promise<{ items: WebhookDeliverySummary[]; nextCursor: string | null }> {
+    const query = await validated(input, ListDeliveriesQuery, 'query');
+    const range = timeRange(query.since, query.until);
     await this.endpoints.get(id);
-    const page = await this.store.list(id, { ...query, limit: query.limit ?? 50 });
+    const page = await this.store.list(id, {
+      status: query.status,
+      event: query.event,
+      before: query.before,
+      limit: query.limit ?? 50,
+      ...range,
+      id: query.q,
+    });
     return { items: page.items.map(toSummary), nextCursor: page.nextCursor };
   }
 
@@ -256,9 +278,7 @@ export class WebhooksService {
    */
   async replay(id: string, input: ReplayDeliveriesDto): Promise<{ count: number }> {
     const dto = await validated(input, ReplayDeliveriesDto);
-    const since = new Date(dto.since);
-    const until = dto.until ? new Date(dto.until) : new Date();
-    if (until.getTime() < since.getTime()) throw new BadRequestException(['until must not be before since']);
+    const { since, until } = timeRange(dto.since, dto.until ?? new Date().toISOString());
     await this.endpoints.get(id);
     const count = await this.replays.replay(id, { since, until, status: dto.status, event: dto.event });
     return { count };

@@ -13,6 +13,12 @@ export interface WebhookDeliveryQuery {
   limit: number;
   /** Opaque cursor from a previous page's `nextCursor`. */
   before?: string;
+  /** Created at or after. */
+  since?: Date;
+  /** Created before. */
+  until?: Date;
+  /** Only the delivery with this id. */
+  id?: string;
 }
 
 /** What the reconciler needs of a due delivery. */
@@ -156,6 +162,10 @@ export class WebhookDeliveryStore {
       .where('d.webhookId = :webhookId', { webhookId });
     if (query.status) qb.andWhere('d.status = :status', { status: query.status });
     if (query.event) qb.andWhere('d.event = :event', { event: query.event });
+    if (query.id !== undefined) qb.andWhere('d.id = :id', { id: query.id });
+    // A range on the second column of `IDX_webhook_deliveries_webhook_created` (webhookId, createdAt).
+    if (query.since) qb.andWhere('d.createdAt >= :since', { since: query.since });
+    if (query.until) qb.andWhere('d.createdAt < :until', { until: query.until });
     const cursor = query.before ? decodeCursor(query.before) : undefined;
     if (cursor) {
       qb.andWhere(
