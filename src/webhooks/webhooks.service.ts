@@ -274,13 +274,15 @@ export class WebhooksService {
    * Sends again every delivery of the webhook created from `since` (inclusive) to
    * `until` (exclusive, default now) that has `status` and `event` when given:
    * oldest first, at most 10,000 a call, each as `redeliver` would. Test
-   * deliveries are left out. Resolves to how many go again.
+   * deliveries are left out. Resolves to how many go again; with `dryRun`, to how many
+   * would, sending nothing.
    */
   async replay(id: string, input: ReplayDeliveriesDto): Promise<{ count: number }> {
     const dto = await validated(input, ReplayDeliveriesDto);
     const { since, until } = timeRange(dto.since, dto.until ?? new Date().toISOString());
     await this.endpoints.get(id);
-    const count = await this.replays.replay(id, { since, until, status: dto.status, event: dto.event });
+    const filter = { since, until, status: dto.status, event: dto.event };
+    const count = dto.dryRun ? await this.replays.count(id, filter) : await this.replays.replay(id, filter);
     return { count };
   }
 }

@@ -1,3 +1,4 @@
+import { IsBoolean, IsOptional } from 'class-validator';
 import type { WebhookDeliveryStatus } from '../../delivery-log/webhook-delivery.entity.js';
 import { DeliveryEventFilter, DeliveryStatusFilter, DeliveryTimeFilter } from './webhook-fields.js';
 
@@ -16,4 +17,9 @@ export class ReplayDeliveriesDto {
 
   @DeliveryEventFilter()
   event?: string;
+
+  /** Only count what would go again; nothing is sent. Default false. */
+  @IsOptional()
+  @IsBoolean({ message: 'dryRun must be true or false' })
+  dryRun?: boolean;
 }
