@@ -17,8 +17,8 @@ export type {
 export { webhookEventSchemas } from './events/webhook-event.schemas.js';
 export type { WebhookEventSchema } from './events/webhook-event.schemas.js';
 export type { WebhookCatalogEntry } from './events/webhook-payload.factory.js';
-export type { WebhookView } from './endpoints/webhook.view.js';
-export type { WebhookHealthStats, WebhooksOverviewStats } from './stats/webhook-stats.types.js';
+export type { WebhookListItem, WebhookView } from './endpoints/webhook.view.js';
+export type { WebhookHealthStats, WebhookHealthSummary, WebhooksOverviewStats } from './stats/webhook-stats.types.js';
 export type { WebhookDisabledEvent } from './endpoints/webhook-endpoints.service.js';
 export type { WebhookFormat } from './endpoints/webhook-endpoint.entity.js';
 export type { WebhookDeliveryStatus } from './delivery-log/webhook-delivery.entity.js';
