@@ -1,8 +1,10 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { WebhooksValidationPipe } from './admin/webhooks-validation.pipe.js';
 import { WebhookDeliveryQueue, jobForDelivery } from './engine/webhook-delivery.queue.js';
 import { WebhookDeliveryRunner, notSentWhileDisabled } from './engine/webhook-delivery.runner.js';
+import type { WebhookResumedEvent } from './engine/webhook-delivery.runner.js';
 import { WebhookDeliveryReplay } from './delivery-log/webhook-delivery.replay.js';
 import { WebhookDeliveryStore } from './delivery-log/webhook-delivery.store.js';
 import { WebhookDeliveryWriter } from './engine/webhook-delivery.writer.js';
@@ -22,7 +24,9 @@ import type { WebhookEventName } from './events/webhook-event.js';
 import { formatPayload } from './events/webhook-format.js';
 import { WebhookPayloadFactory } from './events/webhook-payload.factory.js';
 import type { WebhookCatalogEntry } from './events/webhook-payload.factory.js';
+import { WebhookBreakerControl } from './stats/webhook-breaker.control.js';
 import { WebhookStats } from './stats/webhook.stats.js';
+import { WEBHOOK_RESUMED_EVENT } from './webhooks.constants.js';
 import type { WebhookHealthStats, WebhooksOverviewStats } from './stats/webhook-stats.types.js';
 
 export interface WebhookTestResult {
@@ -115,6 +119,8 @@ export class WebhooksService {
     private readonly payloads: WebhookPayloadFactory,
     private readonly statistics: WebhookStats,
     private readonly replays: WebhookDeliveryReplay,
+    private readonly breaker: WebhookBreakerControl,
+    private readonly events: EventEmitter2,
   ) {}
 
   /** Every webhook, each with its `health` over the last 24 hours (a few queries for all of them, none per webhook). */
@@ -146,6 +152,21 @@ export class WebhooksService {
     const endpoint = await this.endpoints.update(id, dto);
     // A disabled webhook sends nothing: what still waits ends now, with a reason, and can be redelivered later.
     if (dto.enabled === false) await this.store.failWaiting(endpoint.id, notSentWhileDisabled('by an admin'));
+    return this.view(endpoint);
+  }
+
+  /**
+   * Ends the breaker's pause of a webhook now: its held deliveries go at once (as first
+   * attempts, not one probe), and `webhook.resumed` is emitted when it was paused. A webhook
+   * that was not paused is answered as it is.
+   */
+  async resume(id: string): Promise<WebhookView> {
+    const endpoint = await this.endpoints.get(id);
+    if (await this.breaker.resume(endpoint.id)) {
+      await this.breaker.sendHeld(endpoint.id);
+      const event: WebhookResumedEvent = { webhook: { id: endpoint.id, name: endpoint.name, url: endpoint.url } };
+      this.events.emit(WEBHOOK_RESUMED_EVENT, event);
+    }
     return this.view(endpoint);
   }
 

@@ -69,6 +69,12 @@ export class WebhooksAdminController {
     return this.webhooks.update(id, body);
   }
 
+  @Post(':id/resume')
+  @HttpCode(200)
+  resume(@Param('id', webhookIdPipe) id: string) {
+    return this.webhooks.resume(id);
+  }
+
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id', webhookIdPipe) id: string): Promise<void> {

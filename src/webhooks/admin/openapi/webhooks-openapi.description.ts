@@ -336,6 +336,15 @@ export const WEBHOOKS_ROUTE_DOCS: Record<Exclude<keyof WebhooksAdminController, 
     answer: WebhookViewModel,
     errors: { 400: BAD_BODY, 404: NOT_FOUND },
   },
+  resume: {
+    summary: "End a breaker pause now",
+    description:
+      'The deliveries the pause held go at once, as first attempts rather than one probe, and the count of failures in a row starts again. ' +
+      'Emits `webhook.resumed` when the webhook was paused; a webhook that was not is answered as it is.',
+    status: 200,
+    answer: WebhookViewModel,
+    errors: { 404: NOT_FOUND, 503: "The queue's Redis did not answer in time; try again." },
+  },
   remove: { summary: 'Delete a webhook and its delivery log', status: 204, errors: { 404: NOT_FOUND } },
   secret: {
     summary: 'Reveal the signing secret',
