@@ -98,6 +98,7 @@ describe('POST /:id/deliveries/replay after an outage', () => {
     [{ since: '2025-01-15T10:00:00Z', dryRun: 'yes' }, 'dryRun'],
     [{ since: '2025-01-15T10:00:00Z', dryRun: 1 }, 'dryRun'],
     [{ since: 'yesterday', dryRun: true }, 'since'],
+    [{ since: '2025-015', dryRun: true }, 'since'],
   ])('refuses %j with a 400 naming %s', async (body, field) => {
     const res = await host.http.post(`${host.admin}/${webhookId}/deliveries/replay`).send(body).expect(400);
     expect(JSON.stringify(res.body.message)).toContain(field);

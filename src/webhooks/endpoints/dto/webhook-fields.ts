@@ -104,6 +104,8 @@ export const DeliveryTimeFilter = (field: 'since' | 'until', required = false) =
     ...(required ? [IsNotEmpty({ message })] : [IsOptional()]),
     IsString({ message }),
     IsISO8601({ strict: true }, { message }),
+    // ISO 8601 forms JavaScript cannot read (week dates, ordinal dates, the basic format) would reach the database as an invalid date.
+    ValidateBy({ name: 'isReadableTime', validator: { validate: (value) => !Number.isNaN(new Date(String(value)).getTime()), defaultMessage: () => message } }),
   );
 };
 
