@@ -105,3 +105,46 @@ describe('POST /:id/resume', () => {
     await host.http.post(`${host.admin}/not%20an%20id/resume`).expect(404);
   });
 });
+
+describe('POST /:id/resume with a retry that came due during the pause', () => {
+  let host: WebhooksHost;
+  let receiver: HttpsReceiver;
+  let status = 503;
+
+  beforeAll(async () => {
+    receiver = await HttpsReceiver.start((_req, res) => void res.writeHead(status).end(status === 200 ? 'ok' : 'overloaded'));
+    host = await bootWebhooksHost({
+      // The first failure pauses for two minutes; the retry is due 300 ms later and its schedule
+      // (5 min) outlasts the pause, so it waits for the pause rather than giving up.
+      options: { perEndpointConcurrency: 1, breakerThreshold: 1, breakerCooldownMs: 120_000, retryDelaysMs: [300, 300_000] },
+    });
+  });
+
+  afterAll(async () => {
+    await host?.close();
+    await receiver?.close();
+  });
+
+  it('sends the retry at once, as its next attempt', async () => {
+    const id = (await host.http.post(host.admin).send({ name: 'Flaky', url: receiver.url('/flaky'), events: ['contact.created'] }).expect(201)).body.id;
+    const [[deliveryId]] = (await host.emitter.emitAsync(WebhookEvent.ContactCreated, { id: 1, name: 'Ada', createdAt: new Date() })) as string[][];
+    await receiver.waitFor(1, { path: '/flaky' });
+    // The retry's job ran once its time came, found the webhook paused and went back to wait among the delayed jobs.
+    const queue = host.app.get(WebhookDeliveryQueue).queue;
+    await eventually(async () => {
+      const job = await queue.getJob(`${deliveryId}:2`);
+      return job && job.attemptsMade >= 1 && (await job.isDelayed()) ? true : undefined;
+    }, 10_000, 'the retry to wait for the pause');
+    expect((await host.http.get(`${host.admin}/${id}`).expect(200)).body.pausedUntil).not.toBeNull();
+
+    status = 200;
+    await host.http.post(`${host.admin}/${id}/resume`).expect(200);
+    const [, retry] = await receiver.waitFor(2, { path: '/flaky', timeoutMs: 10_000 });
+    expect(header(retry, 'x-webhook-id')).toBe(deliveryId);
+    expect(header(retry, 'x-webhook-attempt')).toBe('2');
+    await eventually(async () => {
+      const d = (await host.http.get(`${host.admin}/${id}/deliveries/${deliveryId}`).expect(200)).body;
+      return d.status === 'success' && d.attempts === 2 ? d : undefined;
+    }, 10_000, 'the retry to succeed');
+  }, 30_000);
+});
