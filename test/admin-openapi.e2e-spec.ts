@@ -56,9 +56,11 @@ describe('the OpenAPI document of the admin API', () => {
       expect(op.summary).toEqual(expect.any(String));
       expect(op.operationId).toBe(`webhooks${route.handler[0].toUpperCase()}${route.handler.slice(1)}`);
       const success = Object.entries(op.responses).filter(([status]) => status.startsWith('2'));
-      expect(success).toHaveLength(1);
-      const [status, answer] = success[0];
-      if (status !== '204') expect(answer.content?.['application/json']?.schema).toBeDefined();
+      // One success status; the replay has two (202 queued, 200 a dry run's count).
+      expect(success.map(([status]) => status).sort()).toEqual(route.handler === 'replay' ? ['200', '202'] : [expect.any(String)]);
+      for (const [status, answer] of success) {
+        if (status !== '204') expect(answer.content?.['application/json']?.schema).toBeDefined();
+      }
       if (route.hasBody) expect(op.requestBody?.content['application/json']?.schema).toBeDefined();
       for (const param of route.path.match(/\{\w+\}/g) ?? []) {
         expect(op.parameters?.some((p) => p.in === 'path' && `{${p.name}}` === param)).toBe(true);
@@ -80,7 +82,29 @@ describe('the OpenAPI document of the admin API', () => {
     expect(create.properties.events.items.enum).toEqual(expect.arrayContaining(['conversation.started', '*']));
     expect(doc.components.schemas.UpdateWebhookDto.required ?? []).toEqual([]);
     const deliveries = doc.paths[`${host.admin}/{id}/deliveries`].get;
-    expect(deliveries.parameters?.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(['before', 'event', 'limit', 'status']);
+    expect(deliveries.parameters?.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(
+      ['before', 'event', 'limit', 'q', 'since', 'status', 'until'],
+    );
+    const replay = doc.components.schemas.ReplayDeliveriesDto;
+    expect(replay.properties.dryRun).toMatchObject({ type: 'boolean' });
+    expect(replay.required).toEqual(['since']);
+  });
+
+  it('describes the resume route, the list with health and each attempt with its response', () => {
+    const resume = doc.paths[`${host.admin}/{id}/resume`].post;
+    expect(resume.operationId).toBe('webhooksResume');
+    expect(resume.responses['200'].content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/WebhookViewModel' });
+    expect(Object.keys(resume.responses).sort()).toEqual(['200', '404', '503']);
+    const list = doc.paths[host.admin].get;
+    expect(list.responses['200'].content?.['application/json']?.schema).toEqual({ type: 'array', items: { $ref: '#/components/schemas/WebhookListItemModel' } });
+    const item = doc.components.schemas.WebhookListItemModel;
+    expect(Object.keys(item.properties).sort()).toEqual([...Object.keys(doc.components.schemas.WebhookViewModel.properties), 'health'].sort());
+    expect(Object.keys(doc.components.schemas.WebhookHealthSummaryModel.properties).sort()).toEqual(
+      ['lastDeliveryAt', 'lastStatus', 'p95Ms', 'successRate', 'total'],
+    );
+    expect(Object.keys(doc.components.schemas.WebhookDeliveryAttemptModel.properties).sort()).toEqual(
+      ['at', 'attempt', 'durationMs', 'error', 'responseBody', 'responseHeaders', 'statusCode'],
+    );
   });
 
   it('describes the answers: a webhook, a delivery page, errors', () => {
@@ -99,6 +123,11 @@ describe('the OpenAPI document of the admin API', () => {
       .send({ name: 'CRM', url: 'https://127.0.0.1:9/hooks', events: ['*'] })
       .expect(201);
     expect(Object.keys(created.body).sort()).toEqual(Object.keys(doc.components.schemas.WebhookViewModel.properties).sort());
+    const listed = (await host.http.get(host.admin).expect(200)).body.find((w: { id: string }) => w.id === created.body.id);
+    expect(Object.keys(listed).sort()).toEqual(Object.keys(doc.components.schemas.WebhookListItemModel.properties).sort());
+    expect(Object.keys(listed.health).sort()).toEqual(Object.keys(doc.components.schemas.WebhookHealthSummaryModel.properties).sort());
+    const resumed = await host.http.post(`${host.admin}/${created.body.id}/resume`).expect(200);
+    expect(Object.keys(resumed.body).sort()).toEqual(Object.keys(doc.components.schemas.WebhookViewModel.properties).sort());
   });
 
   it('serves Swagger UI at /docs', async () => {

@@ -90,6 +90,65 @@ describe.each(['mariadb', 'postgres'] as const)('stats on %s', (engine) => {
     expect(res.body.message).toBe('Webhook not found');
   });
 
+  it('GET / gives each webhook its health over the last 24 h, as GET /:id/stats?hours=24 counts it', async () => {
+    const { body } = await host.http.get(host.admin).expect(200);
+    const byName = Object.fromEntries(body.map((w: { name: string }) => [w.name, w]));
+    for (const w of body) expect(Object.keys(w.health).sort()).toEqual(['lastDeliveryAt', 'lastStatus', 'p95Ms', 'successRate', 'total']);
+    expect(byName.CRM.health).toMatchObject({ total: 7, p95Ms: 100, lastStatus: 'pending' });
+    expect(byName.CRM.health.successRate).toBeCloseTo(5 / 6, 6);
+    expect(new Date(byName.CRM.health.lastDeliveryAt).getTime()).toBe(created.newest.getTime());
+    const stats = (await host.http.get(`${host.admin}/${webhookId}/stats?hours=24`).expect(200)).body;
+    expect(byName.CRM.health).toEqual({
+      total: stats.total, successRate: stats.successRate, p95Ms: stats.p95Ms, lastDeliveryAt: stats.lastDeliveryAt, lastStatus: stats.lastStatus,
+    });
+    // Nothing ended yet: no rate, no percentile; its one delivery is still the newest.
+    expect(byName.Slack.health).toMatchObject({ total: 1, successRate: null, p95Ms: null, lastStatus: 'retrying' });
+    expect(byName.Old.health).toEqual({ total: 0, successRate: null, p95Ms: null, lastDeliveryAt: null, lastStatus: null });
+    // Only the list has it.
+    expect((await host.http.get(`${host.admin}/${webhookId}`).expect(200)).body.health).toBeUndefined();
+  });
+
+  it('GET / reads the health of all webhooks in as many queries for 23 webhooks as for 3', async () => {
+    let queries = 0;
+    const ds = host.dataSource;
+    const createQueryRunner = ds.createQueryRunner.bind(ds);
+    ds.createQueryRunner = ((...args: Parameters<typeof createQueryRunner>) => {
+      const runner = createQueryRunner(...args);
+      const query = runner.query.bind(runner);
+      runner.query = ((...q: Parameters<typeof query>) => {
+        queries++;
+        return query(...q);
+      }) as typeof runner.query;
+      return runner;
+    }) as typeof ds.createQueryRunner;
+    const countList = async () => {
+      host.forgetEndpoints();
+      queries = 0;
+      const { body } = await host.http.get(host.admin).expect(200);
+      return { webhooks: body.length as number, queries };
+    };
+    try {
+      const few = await countList();
+      const added: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const id = (await host.http.post(host.admin).send({ name: `More ${i}`, url: 'https://127.0.0.1:9/m', events: ['*'] }).expect(201)).body.id;
+        added.push(id);
+        await insertDeliveryRows(host.dataSource, [{ webhookId: id, status: 'success', durationMs: i + 1, createdAt: new Date(now - i * 60_000) }]);
+      }
+      const many = await countList();
+      expect(many.webhooks).toBe(few.webhooks + 20);
+      expect(many.queries).toBe(few.queries);
+      expect(few.queries).toBeGreaterThanOrEqual(3); // counts by status, durations, newest (and the webhooks themselves)
+      expect(many.queries).toBeLessThanOrEqual(5);
+      const { body } = await host.http.get(host.admin).expect(200);
+      const more = body.find((w: { name: string }) => w.name === 'More 7');
+      expect(more.health).toMatchObject({ total: 1, successRate: 1, p95Ms: 8, lastStatus: 'success' });
+      for (const id of added) await host.http.delete(`${host.admin}/${id}`).expect(204);
+    } finally {
+      ds.createQueryRunner = createQueryRunner;
+    }
+  });
+
   it('GET /stats: waiting, retrying, failed in 24 h, how late the oldest due delivery is, disabled webhooks', async () => {
     const { body } = await host.http.get(`${host.admin}/stats`).expect(200);
     expect(Object.keys(body).sort()).toEqual(['disabledWebhooks', 'failedLast24h', 'oldestDueAgeMs', 'pausedWebhooks', 'pending', 'retrying']);

@@ -58,6 +58,8 @@ describe('a receiver that answers with a 5 MB body', () => {
       expect(body).not.toContain('\uFFFD');
       // The failed first attempt of /huge-error was stored cut as well.
       if (path === '/huge-error') expect(detail.attemptLog.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 200]);
+      // Each attempt's own copy of the answer is cut the same way.
+      for (const a of detail.attemptLog) expect(a.responseBody).toBe(body);
     }
     // The rows hold the cut body, not 5 MB.
     const [row] = await host.dataSource.query('SELECT MAX(LENGTH(responseBody)) AS size FROM webhook_deliveries');

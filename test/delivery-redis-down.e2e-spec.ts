@@ -32,4 +32,12 @@ describe('an emit while Redis is down', () => {
     const rows = await host.dataSource.query('SELECT status, attempts FROM webhook_deliveries WHERE id = ?', [ids[0]]);
     expect(rows).toEqual([{ status: 'pending', attempts: 0 }]);
   }, 15_000);
+
+  it('answers a resume with a 503 that says why, within a few seconds', async () => {
+    const [webhook] = (await host.http.get(host.admin).expect(200)).body;
+    const started = Date.now();
+    const res = await host.http.post(`${host.admin}/${webhook.id}/resume`).expect(503);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(res.body.message).toEqual([expect.stringContaining('Redis did not answer')]);
+  }, 15_000);
 });

@@ -47,6 +47,18 @@ describe('POST /:id/deliveries/replay after an outage', () => {
       return body.items.length === 4 ? true : undefined;
     }, 10_000, 'four failed deliveries');
 
+    // A dry run counts what would go again, and sends and changes nothing.
+    const dry = await host.http
+      .post(`${host.admin}/${webhookId}/deliveries/replay`)
+      .send({ since, status: 'failed', event: 'conversation.started', dryRun: true })
+      .expect(200);
+    expect(dry.body).toEqual({ count: 3 });
+    const all = await host.http.post(`${host.admin}/${webhookId}/deliveries/replay`).send({ since, dryRun: true }).expect(200);
+    expect(all.body).toEqual({ count: 4 });
+    const { body: still } = await host.http.get(`${host.admin}/${webhookId}/deliveries?status=failed`).expect(200);
+    expect(still.items).toHaveLength(4);
+    expect(receiver.requests).toHaveLength(4);
+
     down = false;
     const res = await host.http
       .post(`${host.admin}/${webhookId}/deliveries/replay`)
@@ -83,6 +95,10 @@ describe('POST /:id/deliveries/replay after an outage', () => {
     [{ since: '2025-01-15T10:00:00Z', status: 'lost' }, 'status'],
     [{ since: '2025-01-15T10:00:00Z', event: 'conversation.exploded' }, 'event'],
     [{ since: '2025-01-15T10:00:00Z', limit: 5 }, 'limit'],
+    [{ since: '2025-01-15T10:00:00Z', dryRun: 'yes' }, 'dryRun'],
+    [{ since: '2025-01-15T10:00:00Z', dryRun: 1 }, 'dryRun'],
+    [{ since: 'yesterday', dryRun: true }, 'since'],
+    [{ since: '2025-015', dryRun: true }, 'since'],
   ])('refuses %j with a 400 naming %s', async (body, field) => {
     const res = await host.http.post(`${host.admin}/${webhookId}/deliveries/replay`).send(body).expect(400);
     expect(JSON.stringify(res.body.message)).toContain(field);
@@ -117,6 +133,10 @@ describe('a replay of more than 10,000 deliveries', () => {
       Array.from({ length: 10_005 }, (_, i) => ({ webhookId, status: 'failed' as const, attempts: 6, createdAt: new Date(base + i * 10) })),
     );
     const since = new Date(base - 1000).toISOString();
+    // A dry run counts what one call would send: at most 10,000.
+    const dry = await host.http.post(`${host.admin}/${webhookId}/deliveries/replay`).send({ since, status: 'failed', dryRun: true }).expect(200);
+    expect(dry.body).toEqual({ count: 10_000 });
+    expect((await host.app.get(WebhookDeliveryQueue).queue.getJobCounts()).waiting).toBe(0);
     const first = await host.http.post(`${host.admin}/${webhookId}/deliveries/replay`).send({ since, status: 'failed' }).expect(202);
     expect(first.body).toEqual({ count: 10_000 });
     const rows: Array<{ id: string; status: string; attempts: number }> = await host.dataSource.query(
@@ -133,7 +153,9 @@ describe('a replay of more than 10,000 deliveries', () => {
     expect(job?.data).toMatchObject({ deliveryId: ids[0], attempt: 7, webhookId, event: 'conversation.started', isTest: false });
     expect(JSON.parse(job!.data.body!)).toMatchObject({ event: 'conversation.started' });
 
-    const second = await host.http.post(`${host.admin}/${webhookId}/deliveries/replay`).send({ since, status: 'failed' }).expect(202);
+    const dryAgain = await host.http.post(`${host.admin}/${webhookId}/deliveries/replay`).send({ since, status: 'failed', dryRun: true }).expect(200);
+    expect(dryAgain.body).toEqual({ count: 5 });
+    const second = await host.http.post(`${host.admin}/${webhookId}/deliveries/replay`).send({ since, status: 'failed', dryRun: false }).expect(202);
     expect(second.body).toEqual({ count: 5 });
   });
 });

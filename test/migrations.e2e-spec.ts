@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import type { DataSourceOptions } from 'typeorm';
 import { chatEntities, chatMigrations } from '../src/chat/chat.entities.js';
-import { webhookEntities, webhookMigrations } from '../src/webhooks/index.js';
+import { AddAttemptResponses1739000000000, WebhookDelivery, WebhookDeliveryAttempt, webhookEntities, webhookMigrations } from '../src/webhooks/index.js';
 import { MYSQL, POSTGRES, createPostgresDatabase, createTestDatabase } from './support/services.js';
 
 const drops: Array<() => Promise<void>> = [];
@@ -31,6 +31,49 @@ describe.each([
   it('create exactly the schema the entities describe, and revert cleanly', async () => {
     const ds = new DataSource({ ...(await connect()), entities: webhookEntities, migrations: webhookMigrations } as DataSourceOptions);
     await checkMigrations(ds, webhookMigrations.map((m) => m.name), ['webhook_endpoints', 'webhook_deliveries', 'webhook_delivery_attempts']);
+  });
+
+  it('add the attempts\' response columns to a log written before them, keeping its rows', async () => {
+    const options = await connect();
+    const previous = webhookMigrations.filter((m) => m !== AddAttemptResponses1739000000000);
+    const before = new DataSource({ ...options, migrations: previous } as DataSourceOptions);
+    await before.initialize();
+    try {
+      await before.runMigrations();
+      const q = (name: string) => before.driver.escape(name);
+      const at = new Date('2025-01-15T10:31:00.000Z');
+      await before.createQueryBuilder().insert().into('webhook_endpoints').values({
+        id: '00000000-0000-4000-8000-000000000001', name: 'CRM', url: 'https://crm.example.com/h', events: '["*"]', enabled: true,
+        format: 'json', consecutiveFailures: 0, createdAt: at, updatedAt: at,
+      }).execute();
+      await before.createQueryBuilder().insert().into('webhook_deliveries').values({
+        id: '00000000-0000-4000-8000-000000000002', webhookId: '00000000-0000-4000-8000-000000000001', event: 'contact.created',
+        payload: () => `'{"event":"contact.created"}'`, status: 'success', attempts: 1, statusCode: 200, durationMs: 12, isTest: false,
+        createdAt: at, updatedAt: at,
+      }).execute();
+      await before.query(
+        `INSERT INTO ${q('webhook_delivery_attempts')} (${['deliveryId', 'attempt', 'at', 'success', 'statusCode', 'durationMs'].map(q).join(', ')}) ` +
+          `VALUES ('00000000-0000-4000-8000-000000000002', 1, '2025-01-15 10:31:00', ${before.options.type === 'postgres' ? 'true' : '1'}, 200, 12)`,
+      );
+    } finally {
+      await before.destroy();
+    }
+
+    const after = new DataSource({ ...options, entities: webhookEntities, migrations: webhookMigrations } as DataSourceOptions);
+    await after.initialize();
+    try {
+      expect((await after.runMigrations()).map((m) => m.name)).toEqual(['AddAttemptResponses1739000000000']);
+      expect((await after.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query)).toEqual([]);
+      const rows = await after.getRepository(WebhookDeliveryAttempt).find();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ attempt: 1, statusCode: 200, durationMs: 12, responseHeaders: null, responseBody: null });
+      expect(await after.getRepository(WebhookDelivery).count()).toBe(1);
+      await after.undoLastMigration();
+      const table = await after.createQueryRunner().getTable('webhook_delivery_attempts');
+      expect(table?.columns.map((c) => c.name).sort()).toEqual(['at', 'attempt', 'deliveryId', 'durationMs', 'error', 'statusCode', 'success']);
+    } finally {
+      await after.destroy();
+    }
   });
 
   it("leave no drift beside the demo host's own migrations either", async () => {

@@ -86,4 +86,16 @@ describe('WebhooksModule on PostgreSQL', () => {
     await host.http.delete(`${host.admin}/${webhook.id}`).expect(204);
     await host.http.get(`${host.admin}/${webhook.id}/deliveries`).expect(404);
   });
+
+  it('counts a replay without sending it (dryRun)', async () => {
+    const { body: webhook } = await host.http.post(host.admin).send({ name: 'Dry', url: receiver.url('/dry'), events: ['*'] }).expect(201);
+    const since = new Date(Date.now() - 1000).toISOString();
+    for (let i = 0; i < 2; i++) await host.emitter.emitAsync(WebhookEvent.TakeoverRequested, { conversation: { id: i } });
+    await receiver.waitFor(2, { path: '/dry' });
+    const dry = await host.http.post(`${host.admin}/${webhook.id}/deliveries/replay`).send({ since, dryRun: true }).expect(200);
+    expect(dry.body).toEqual({ count: 2 });
+    const none = await host.http.post(`${host.admin}/${webhook.id}/deliveries/replay`).send({ since, status: 'failed', dryRun: true }).expect(200);
+    expect(none.body).toEqual({ count: 0 });
+    expect(receiver.received('/dry')).toHaveLength(2);
+  });
 });

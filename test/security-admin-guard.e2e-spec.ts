@@ -29,6 +29,8 @@ const ROUTES: Array<[Method, string, object | null]> = ([
   ['get', '/:id/deliveries'],
   ['get', '/:id/deliveries/:deliveryId'],
   ['post', '/:id/deliveries/:deliveryId/redeliver'],
+  ['post', '/:id/deliveries/replay', { since: '2025-01-15T10:00:00Z', dryRun: true }],
+  ['post', '/:id/resume'],
   ['delete', '/:id'],
 ] as Array<[Method, string, object?]>).map(([method, route, body]) => [method, route, body ?? null]);
 

@@ -1,6 +1,6 @@
 export { WebhooksModule } from './webhooks.module.js';
 export { WebhooksService } from './webhooks.service.js';
-export type { WebhookTestResult, WebhookDeliverySummary, WebhookDeliveryDetail } from './webhooks.service.js';
+export type { WebhookTestResult, WebhookDeliverySummary, WebhookDeliveryDetail, WebhookAttemptLogEntry } from './webhooks.service.js';
 export { WebhookPublisher } from './events/webhook.publisher.js';
 export type { PublishOptions } from './events/webhook.publisher.js';
 export { WebhookEvent, WEBHOOK_EVENT_NAMES, ALL_EVENTS } from './events/webhook-event.js';
@@ -17,8 +17,8 @@ export type {
 export { webhookEventSchemas } from './events/webhook-event.schemas.js';
 export type { WebhookEventSchema } from './events/webhook-event.schemas.js';
 export type { WebhookCatalogEntry } from './events/webhook-payload.factory.js';
-export type { WebhookView } from './endpoints/webhook.view.js';
-export type { WebhookHealthStats, WebhooksOverviewStats } from './stats/webhook-stats.types.js';
+export type { WebhookListItem, WebhookView } from './endpoints/webhook.view.js';
+export type { WebhookHealthStats, WebhookHealthSummary, WebhooksOverviewStats } from './stats/webhook-stats.types.js';
 export type { WebhookDisabledEvent } from './endpoints/webhook-endpoints.service.js';
 export type { WebhookFormat } from './endpoints/webhook-endpoint.entity.js';
 export type { WebhookDeliveryStatus } from './delivery-log/webhook-delivery.entity.js';
@@ -32,6 +32,7 @@ export { WebhookDelivery } from './delivery-log/webhook-delivery.entity.js';
 export { WebhookDeliveryAttempt } from './delivery-log/webhook-delivery-attempt.entity.js';
 export { CreateWebhookTables1737000000000 } from './migrations/1737000000000-create-webhook-tables.js';
 export { AddWebhookRateLimit1738000000000 } from './migrations/1738000000000-add-webhook-rate-limit.js';
+export { AddAttemptResponses1739000000000 } from './migrations/1739000000000-add-attempt-responses.js';
 export { verifyWebhookSignature } from './security/webhook-signature.js';
 export type { VerifyWebhookOptions, WebhookHeaders } from './security/webhook-signature.js';
 export { WebhookVerificationError } from './errors/webhook-verification.error.js';

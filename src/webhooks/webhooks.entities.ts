@@ -5,6 +5,7 @@ import { CreateWebhookTables1737000000000 } from './migrations/1737000000000-cre
 import { AddWebhookRateLimit1738000000000 } from './migrations/1738000000000-add-webhook-rate-limit.js';
 import { AddWebhookStatsIndexes1738100000000 } from './migrations/1738100000000-add-webhook-stats-indexes.js';
 import { AddDeliveryTraceparent1738200000000 } from './migrations/1738200000000-add-delivery-traceparent.js';
+import { AddAttemptResponses1739000000000 } from './migrations/1739000000000-add-attempt-responses.js';
 
 /** The module's TypeORM entities, for a host that lists entities itself. */
 export const webhookEntities = [WebhookEndpoint, WebhookDelivery, WebhookDeliveryAttempt];
@@ -15,4 +16,5 @@ export const webhookMigrations = [
   AddWebhookRateLimit1738000000000,
   AddWebhookStatsIndexes1738100000000,
   AddDeliveryTraceparent1738200000000,
+  AddAttemptResponses1739000000000,
 ];

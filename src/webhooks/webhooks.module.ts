@@ -26,6 +26,7 @@ import { WebhookEventListener } from './events/webhook-event.listener.js';
 import { WebhookPayloadFactory } from './events/webhook-payload.factory.js';
 import { WebhookSecretBox } from './security/webhook-secret.box.js';
 import { WebhookUrlPolicy } from './security/webhook-url.policy.js';
+import { WebhookBreakerControl } from './stats/webhook-breaker.control.js';
 import { WebhookBreakerState } from './stats/webhook-breaker.state.js';
 import { WebhookStats } from './stats/webhook.stats.js';
 import { WebhookTelemetry } from './telemetry/webhook.telemetry.js';
@@ -81,6 +82,7 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
     WebhookPublisher,
     WebhookEventListener,
     WebhookBreakerState,
+    WebhookBreakerControl,
     WebhookStats,
     WebhookTelemetry,
     WebhooksService,

@@ -1,28 +1,33 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { WebhooksValidationPipe } from './admin/webhooks-validation.pipe.js';
 import { WebhookDeliveryQueue, jobForDelivery } from './engine/webhook-delivery.queue.js';
 import { WebhookDeliveryRunner } from './engine/webhook-delivery.runner.js';
+import type { WebhookResumedEvent } from './engine/webhook-delivery.runner.js';
 import { notSentWhileDisabled } from './engine/webhook-retry.policy.js';
 import { WebhookDeliveryReplay } from './delivery-log/webhook-delivery.replay.js';
 import { WebhookDeliveryStore } from './delivery-log/webhook-delivery.store.js';
 import { WebhookDeliveryWriter } from './engine/webhook-delivery.writer.js';
 import { WebhookEndpointGate } from './engine/webhook-endpoint.gate.js';
-import type { WebhookDeliveryQuery } from './delivery-log/webhook-delivery.store.js';
 import type { WebhookDelivery } from './delivery-log/webhook-delivery.entity.js';
 import { CreateWebhookDto } from './endpoints/dto/create-webhook.dto.js';
+import { ListDeliveriesQuery } from './endpoints/dto/list-deliveries.query.js';
 import { ReplayDeliveriesDto } from './endpoints/dto/replay-deliveries.dto.js';
+import { UNTIL_BEFORE_SINCE } from './endpoints/dto/webhook-fields.js';
 import { UpdateWebhookDto } from './endpoints/dto/update-webhook.dto.js';
 import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service.js';
 import type { WebhookEndpoint } from './endpoints/webhook-endpoint.entity.js';
 import { toWebhookView } from './endpoints/webhook.view.js';
-import type { WebhookView } from './endpoints/webhook.view.js';
+import type { WebhookListItem, WebhookView } from './endpoints/webhook.view.js';
 import { ALL_EVENTS, WEBHOOK_EVENT_NAMES, isWebhookEventName } from './events/webhook-event.js';
 import type { WebhookEventName } from './events/webhook-event.js';
 import { formatPayload } from './events/webhook-format.js';
 import { WebhookPayloadFactory } from './events/webhook-payload.factory.js';
 import type { WebhookCatalogEntry } from './events/webhook-payload.factory.js';
+import { WebhookBreakerControl } from './stats/webhook-breaker.control.js';
 import { WebhookStats } from './stats/webhook.stats.js';
+import { WEBHOOK_RESUMED_EVENT } from './webhooks.constants.js';
 import type { WebhookHealthStats, WebhooksOverviewStats } from './stats/webhook-stats.types.js';
 
 export interface WebhookTestResult {
@@ -53,7 +58,19 @@ export interface WebhookDeliveryDetail extends WebhookDeliverySummary {
   payload: Record<string, unknown>;
   requestHeaders: Record<string, string> | null;
   responseBody: string | null;
-  attemptLog: Array<{ attempt: number; at: Date; statusCode: number | null; durationMs: number; error: string | null }>;
+  attemptLog: WebhookAttemptLogEntry[];
+}
+
+/** One attempt of a delivery and the answer it got; `responseHeaders` and `responseBody` are null where not kept. */
+export interface WebhookAttemptLogEntry {
+  attempt: number;
+  at: Date;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  responseHeaders: Record<string, string> | null;
+  /** Cut at `maxResponseBodyBytes`. */
+  responseBody: string | null;
 }
 
 function toSummary(d: WebhookDelivery): WebhookDeliverySummary {
@@ -74,9 +91,20 @@ function toSummary(d: WebhookDelivery): WebhookDeliverySummary {
 const validation = new WebhooksValidationPipe();
 
 /** The DTO as it is when the admin API's pipe made it; a plain object goes through the same pipe. */
-async function validated<T extends object>(input: T, type: new () => T): Promise<T> {
+async function validated<T extends object>(input: T, type: new () => T, from: 'body' | 'query' = 'body'): Promise<T> {
   if (input instanceof type) return input;
-  return (await validation.transform(input, { type: 'body', metatype: type })) as T;
+  return (await validation.transform(input, { type: from, metatype: type })) as T;
+}
+
+/** A range of creation times from validated ISO strings; 400 when it ends before it starts. */
+function timeRange<S extends string | undefined, U extends string | undefined>(
+  since: S,
+  until: U,
+): { since: S extends string ? Date : Date | undefined; until: U extends string ? Date : Date | undefined } {
+  const from = since === undefined ? undefined : new Date(since);
+  const to = until === undefined ? undefined : new Date(until);
+  if (from && to && to.getTime() < from.getTime()) throw new BadRequestException([UNTIL_BEFORE_SINCE]);
+  return { since: from, until: to } as never;
 }
 
 /** What the admin API does, for hosts that want it in their own code: CRUD, test delivery, delivery log, redeliver. */
@@ -92,12 +120,16 @@ export class WebhooksService {
     private readonly payloads: WebhookPayloadFactory,
     private readonly statistics: WebhookStats,
     private readonly replays: WebhookDeliveryReplay,
+    private readonly breaker: WebhookBreakerControl,
+    private readonly events: EventEmitter2,
   ) {}
 
-  async list(): Promise<WebhookView[]> {
+  /** Every webhook, each with its `health` over the last 24 hours (a few queries for all of them, none per webhook). */
+  async list(): Promise<WebhookListItem[]> {
     const endpoints = await this.endpoints.list();
-    const paused = await this.gate.pausedUntil(endpoints.map((e) => e.id));
-    return endpoints.map((e) => toWebhookView(e, paused.get(e.id)));
+    const ids = endpoints.map((e) => e.id);
+    const [paused, health] = await Promise.all([this.gate.pausedUntil(ids), this.statistics.summaries(ids)]);
+    return endpoints.map((e) => ({ ...toWebhookView(e, paused.get(e.id)), health: health.get(e.id)! }));
   }
 
   async get(id: string): Promise<WebhookView> {
@@ -121,6 +153,21 @@ export class WebhooksService {
     const endpoint = await this.endpoints.update(id, dto);
     // A disabled webhook sends nothing: what still waits ends now, with a reason, and can be redelivered later.
     if (dto.enabled === false) await this.store.failWaiting(endpoint.id, notSentWhileDisabled('by an admin'));
+    return this.view(endpoint);
+  }
+
+  /**
+   * Ends the breaker's pause of a webhook now: its held deliveries go at once (as first
+   * attempts, not one probe), and `webhook.resumed` is emitted when it was paused. A webhook
+   * that was not paused is answered as it is.
+   */
+  async resume(id: string): Promise<WebhookView> {
+    const endpoint = await this.endpoints.get(id);
+    if (await this.breaker.resume(endpoint.id)) {
+      await this.breaker.sendHeld(endpoint.id);
+      const event: WebhookResumedEvent = { webhook: { id: endpoint.id, name: endpoint.name, url: endpoint.url } };
+      this.events.emit(WEBHOOK_RESUMED_EVENT, event);
+    }
     return this.view(endpoint);
   }
 
@@ -190,12 +237,22 @@ export class WebhooksService {
     };
   }
 
-  async listDeliveries(
-    id: string,
-    query: Partial<WebhookDeliveryQuery>,
-  ): Promise<{ items: WebhookDeliverySummary[]; nextCursor: string | null }> {
+  /**
+   * One page of a webhook's delivery log, newest first: by `status`, `event`, time of creation
+   * (`since` inclusive, `until` exclusive) and delivery id (`q`); validated as the admin API's query.
+   */
+  async listDeliveries(id: string, input: ListDeliveriesQuery): Promise<{ items: WebhookDeliverySummary[]; nextCursor: string | null }> {
+    const query = await validated(input, ListDeliveriesQuery, 'query');
+    const range = timeRange(query.since, query.until);
     await this.endpoints.get(id);
-    const page = await this.store.list(id, { ...query, limit: query.limit ?? 50 });
+    const page = await this.store.list(id, {
+      status: query.status,
+      event: query.event,
+      before: query.before,
+      limit: query.limit ?? 50,
+      ...range,
+      id: query.q,
+    });
     return { items: page.items.map(toSummary), nextCursor: page.nextCursor };
   }
 
@@ -215,6 +272,8 @@ export class WebhooksService {
         statusCode: a.statusCode ?? null,
         durationMs: a.durationMs,
         error: a.error ?? null,
+        responseHeaders: a.responseHeaders ?? null,
+        responseBody: a.responseBody ?? null,
       })),
     };
   }
@@ -240,15 +299,15 @@ export class WebhooksService {
    * Sends again every delivery of the webhook created from `since` (inclusive) to
    * `until` (exclusive, default now) that has `status` and `event` when given:
    * oldest first, at most 10,000 a call, each as `redeliver` would. Test
-   * deliveries are left out. Resolves to how many go again.
+   * deliveries are left out. Resolves to how many go again; with `dryRun`, to how many
+   * would, sending nothing.
    */
   async replay(id: string, input: ReplayDeliveriesDto): Promise<{ count: number }> {
     const dto = await validated(input, ReplayDeliveriesDto);
-    const since = new Date(dto.since);
-    const until = dto.until ? new Date(dto.until) : new Date();
-    if (until.getTime() < since.getTime()) throw new BadRequestException(['until must not be before since']);
+    const { since, until } = timeRange(dto.since, dto.until ?? new Date().toISOString());
     await this.endpoints.get(id);
-    const count = await this.replays.replay(id, { since, until, status: dto.status, event: dto.event });
+    const filter = { since, until, status: dto.status, event: dto.event };
+    const count = dto.dryRun ? await this.replays.count(id, filter) : await this.replays.replay(id, filter);
     return { count };
   }
 }

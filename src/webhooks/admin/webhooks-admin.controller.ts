@@ -9,6 +9,7 @@ import {
   Patch,
   Post,
   Query,
+  Res,
   UseGuards,
   UsePipes,
 } from '@nestjs/common';
@@ -68,6 +69,12 @@ export class WebhooksAdminController {
     return this.webhooks.update(id, body);
   }
 
+  @Post(':id/resume')
+  @HttpCode(200)
+  resume(@Param('id', webhookIdPipe) id: string) {
+    return this.webhooks.resume(id);
+  }
+
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id', webhookIdPipe) id: string): Promise<void> {
@@ -100,10 +107,17 @@ export class WebhooksAdminController {
   }
 
   // Declared before `:deliveryId` routes so `replay` is never read as a delivery id.
+  // 202: queued to be sent; a dry run sends nothing and answers 200.
   @Post(':id/deliveries/replay')
   @HttpCode(202)
-  replay(@Param('id', webhookIdPipe) id: string, @Body() body: ReplayDeliveriesDto) {
-    return this.webhooks.replay(id, body);
+  async replay(
+    @Param('id', webhookIdPipe) id: string,
+    @Body() body: ReplayDeliveriesDto,
+    @Res({ passthrough: true }) res: { status(code: number): unknown },
+  ) {
+    const answer = await this.webhooks.replay(id, body);
+    if (body.dryRun) res.status(200);
+    return answer;
   }
 
   @Get(':id/deliveries/:deliveryId')

@@ -30,4 +30,12 @@ export class WebhookDeliveryAttempt {
 
   @Column({ type: 'varchar', length: 1000, nullable: true })
   error?: string | null;
+
+  /** The answer's headers; null when none came, or for attempts logged before they were kept. */
+  @Column({ type: 'simple-json', nullable: true })
+  responseHeaders?: Record<string, string> | null;
+
+  /** The answer's body, cut at `maxResponseBodyBytes` (a JSON string value, as on the delivery); null where not kept. */
+  @Column({ type: 'json', nullable: true })
+  responseBody?: string | null;
 }

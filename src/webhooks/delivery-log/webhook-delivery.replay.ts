@@ -58,22 +58,42 @@ export class WebhookDeliveryReplay {
     return count;
   }
 
-  /** One page of matching deliveries, oldest first (index `IDX_webhook_deliveries_webhook_stats`). */
-  private page(
-    webhookId: string,
-    filter: WebhookReplayFilter,
-    limit: number,
-    after?: { createdAt: Date; id: string },
-  ): Promise<Array<Pick<WebhookDelivery, 'id' | 'attempts' | 'status' | 'createdAt' | 'event' | 'payload' | 'traceparent'>>> {
+  /**
+   * How many deliveries `replay` would make due again now, changing nothing: the matching
+   * deliveries, counted up to `WEBHOOK_REPLAY_MAX` (what one call sends).
+   */
+  async count(webhookId: string, filter: WebhookReplayFilter): Promise<number> {
+    const matching = this.matching(webhookId, filter).select('d.id').limit(WEBHOOK_REPLAY_MAX);
+    const row = await this.deliveries.manager
+      .createQueryBuilder()
+      .select('COUNT(*)', 'n')
+      .from(`(${matching.getQuery()})`, 'm')
+      .setParameters(matching.getParameters())
+      .getRawOne<{ n: string | number }>();
+    return Number(row?.n ?? 0);
+  }
+
+  /** The deliveries of a webhook that a filter takes in (index `IDX_webhook_deliveries_webhook_stats`). */
+  private matching(webhookId: string, filter: WebhookReplayFilter) {
     const qb = this.deliveries
       .createQueryBuilder('d')
-      .select(['d.id', 'd.attempts', 'd.status', 'd.createdAt', 'd.event', 'd.payload', 'd.traceparent'])
       .where('d.webhookId = :webhookId', { webhookId })
       .andWhere('d.isTest = :isTest', { isTest: false })
       .andWhere('d.createdAt >= :since', { since: filter.since })
       .andWhere('d.createdAt < :until', { until: filter.until });
     if (filter.status) qb.andWhere('d.status = :status', { status: filter.status });
     if (filter.event) qb.andWhere('d.event = :event', { event: filter.event });
+    return qb;
+  }
+
+  /** One page of matching deliveries, oldest first. */
+  private page(
+    webhookId: string,
+    filter: WebhookReplayFilter,
+    limit: number,
+    after?: { createdAt: Date; id: string },
+  ): Promise<Array<Pick<WebhookDelivery, 'id' | 'attempts' | 'status' | 'createdAt' | 'event' | 'payload' | 'traceparent'>>> {
+    const qb = this.matching(webhookId, filter).select(['d.id', 'd.attempts', 'd.status', 'd.createdAt', 'd.event', 'd.payload', 'd.traceparent']);
     if (after) {
       qb.andWhere(
         new Brackets((w) =>

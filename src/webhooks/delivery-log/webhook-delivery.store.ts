@@ -14,6 +14,12 @@ export interface WebhookDeliveryQuery {
   limit: number;
   /** Opaque cursor from a previous page's `nextCursor`. */
   before?: string;
+  /** Created at or after. */
+  since?: Date;
+  /** Created before. */
+  until?: Date;
+  /** Only the delivery with this id. */
+  id?: string;
 }
 
 /** The error of a test delivery whose sender stopped before it was recorded. */
@@ -184,6 +190,10 @@ export class WebhookDeliveryStore {
       .where('d.webhookId = :webhookId', { webhookId });
     if (query.status) qb.andWhere('d.status = :status', { status: query.status });
     if (query.event) qb.andWhere('d.event = :event', { event: query.event });
+    if (query.id !== undefined) qb.andWhere('d.id = :id', { id: query.id });
+    // A range on the second column of `IDX_webhook_deliveries_webhook_created` (webhookId, createdAt).
+    if (query.since) qb.andWhere('d.createdAt >= :since', { since: query.since });
+    if (query.until) qb.andWhere('d.createdAt < :until', { until: query.until });
     const cursor = query.before ? decodeCursor(query.before) : undefined;
     if (cursor) {
       qb.andWhere(
@@ -207,12 +217,37 @@ export class WebhookDeliveryStore {
   async findOne(webhookId: string, id: string): Promise<{ delivery: WebhookDelivery; attempts: WebhookDeliveryAttempt[] } | null> {
     const delivery = await this.deliveries.findOne({ where: { id, webhookId } });
     if (!delivery) return null;
-    const [attempts, responseBody] = await Promise.all([
-      this.attempts.find({ where: { deliveryId: id }, order: { attempt: 'ASC' } }),
-      this.responseBodyOf(id),
-    ]);
+    const [attempts, responseBody] = await Promise.all([this.attemptsOf(id), this.responseBodyOf(id)]);
     delivery.responseBody = responseBody;
     return { delivery, attempts };
+  }
+
+  /** Every attempt of a delivery, oldest first; read raw, for its `responseBody` (see `responseBodyOf`). */
+  private async attemptsOf(deliveryId: string): Promise<WebhookDeliveryAttempt[]> {
+    const rows = await this.attempts
+      .createQueryBuilder('a')
+      .select('a.attempt', 'attempt')
+      .addSelect('a.at', 'at')
+      .addSelect('a.success', 'success')
+      .addSelect('a.statusCode', 'statusCode')
+      .addSelect('a.durationMs', 'durationMs')
+      .addSelect('a.error', 'error')
+      .addSelect('a.responseHeaders', 'responseHeaders')
+      .addSelect('a.responseBody', 'responseBody')
+      .where('a.deliveryId = :deliveryId', { deliveryId })
+      .orderBy('a.attempt', 'ASC')
+      .getRawMany<Record<keyof WebhookDeliveryAttempt, unknown>>();
+    return rows.map((r) => ({
+      deliveryId,
+      attempt: Number(r.attempt),
+      at: r.at instanceof Date ? r.at : new Date(String(r.at)),
+      success: r.success === true || Number(r.success) === 1,
+      statusCode: r.statusCode === null ? null : Number(r.statusCode),
+      durationMs: Number(r.durationMs),
+      error: (r.error as string | null) ?? null,
+      responseHeaders: typeof r.responseHeaders === 'string' && r.responseHeaders !== '' ? (JSON.parse(r.responseHeaders) as Record<string, string>) : null,
+      responseBody: asBodyText(r.responseBody),
+    }));
   }
 
   /**
@@ -226,7 +261,12 @@ export class WebhookDeliveryStore {
       .select('d.responseBody', 'body')
       .where('d.id = :id', { id })
       .getRawOne<{ body: unknown }>();
-    const body = row?.body ?? null;
-    return body === null || typeof body === 'string' ? body : JSON.stringify(body);
+    return asBodyText(row?.body);
   }
+}
+
+/** A response body column as read raw: the string it holds (a driver may have decoded it to another JSON value). */
+function asBodyText(body: unknown): string | null {
+  if (body === null || body === undefined) return null;
+  return typeof body === 'string' ? body : JSON.stringify(body);
 }

@@ -1,5 +1,6 @@
 import type { WebhookFormat } from './webhook-endpoint.entity.js';
 import type { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import type { WebhookHealthSummary } from '../stats/webhook-stats.types.js';
 
 /** A webhook as the admin API answers it: never the secret itself. */
 export interface WebhookView {
@@ -19,6 +20,11 @@ export interface WebhookView {
   disabledReason: string | null;
   /** While the breaker holds the webhook paused: when its next probe may go; null otherwise. */
   pausedUntil: Date | null;
+}
+
+/** A webhook in the list (`GET /`): its view and its health over the last 24 hours. */
+export interface WebhookListItem extends WebhookView {
+  health: WebhookHealthSummary;
 }
 
 export function toWebhookView(e: WebhookEndpoint, pausedUntil: Date | null = null): WebhookView {

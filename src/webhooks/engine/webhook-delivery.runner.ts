@@ -234,6 +234,7 @@ export class WebhookDeliveryRunner {
         durationMs: result.durationMs,
         error,
         responseBody: result.responseBody,
+        responseHeaders: result.responseHeaders,
         requestHeaders: headers,
         status: decision.status,
         nextAttemptAt,

@@ -25,6 +25,7 @@ export interface WebhookAttemptRecord {
   durationMs: number;
   error: string | null;
   responseBody: string | null;
+  responseHeaders?: Record<string, string> | null;
   requestHeaders: Record<string, string>;
   status: WebhookDeliveryStatus;
   nextAttemptAt: Date | null;
@@ -244,8 +245,13 @@ export class WebhookDeliveryWriter {
   private async insertAttempts(records: WebhookAttemptRecord[], runner: QueryRunner): Promise<void> {
     const q = this.q;
     const p = this.sql.params();
-    const columns = ['deliveryId', 'attempt', 'at', 'success', 'statusCode', 'durationMs', 'error'];
-    const values = records.map((r) => p.row([r.deliveryId, r.attempt, r.at, r.success, r.statusCode, r.durationMs, clip(r.error)]));
+    const columns = ['deliveryId', 'attempt', 'at', 'success', 'statusCode', 'durationMs', 'error', 'responseHeaders', 'responseBody'];
+    const values = records.map((r) =>
+      p.row([
+        r.deliveryId, r.attempt, r.at, r.success, r.statusCode, r.durationMs, clip(r.error),
+        r.statusCode !== null && r.responseHeaders ? JSON.stringify(r.responseHeaders) : null, r.responseBody === null ? null : JSON.stringify(r.responseBody),
+      ]),
+    );
     await this.sql.run(
       `INSERT INTO ${q('webhook_delivery_attempts')} (${columns.map(q).join(', ')}) VALUES ${values.join(', ')}`,
       p.values,

@@ -32,3 +32,16 @@ export interface WebhookHealthStats {
   /** One entry per clock hour (UTC), oldest first; the last is the current hour. */
   perHour: Array<{ hour: Date; success: number; failed: number }>;
 }
+
+/** A webhook's health as the list shows it: the last 24 clock hours, as `GET /:id/stats?hours=24` counts them. */
+export interface WebhookHealthSummary {
+  /** Deliveries created in the window (test deliveries left out), whatever their status. */
+  total: number;
+  /** success / (success + failed), 0..1; null when none has ended. */
+  successRate: number | null;
+  /** 95th percentile of the last attempt's duration of the ended deliveries; null when none has. */
+  p95Ms: number | null;
+  /** The newest delivery of the webhook, however old. */
+  lastDeliveryAt: Date | null;
+  lastStatus: WebhookDeliveryStatus | null;
+}

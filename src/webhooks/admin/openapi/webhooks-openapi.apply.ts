@@ -45,6 +45,9 @@ export function applyWebhooksOpenApi(
             ? { headers: Object.fromEntries(Object.entries(doc.headers).map(([h, v]) => [h, { description: v, schema: { type: 'string' } }])) }
             : {}),
         }),
+        ...Object.entries(doc.alsoStatus ?? {}).map(([status, description]) =>
+          swagger.ApiResponse({ status: Number(status), description, ...(doc.answer ? { type: doc.answer, isArray: doc.isArray ?? false } : {}) }),
+        ),
         ...Object.entries(doc.errors).map(([status, description]) =>
           swagger.ApiResponse({ status: Number(status), description, type: WebhookErrorModel }),
         ),

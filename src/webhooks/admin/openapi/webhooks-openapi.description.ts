@@ -18,7 +18,9 @@ import {
   WebhookErrorModel,
   WebhookEventModel,
   WebhookHealthStatsModel,
+  WebhookHealthSummaryModel,
   WebhookHourStatsModel,
+  WebhookListItemModel,
   WebhookRedeliveryModel,
   WebhookReplayModel,
   WebhooksOverviewStatsModel,
@@ -59,6 +61,8 @@ export interface RouteDoc {
   status: number;
   answer?: Type<unknown>;
   isArray?: boolean;
+  /** Other success statuses, with when (their answer is `answer` too). */
+  alsoStatus?: Record<number, string>;
   /** Error statuses this route can answer, with when. */
   errors: Record<number, string>;
   /** Extra response headers. */
@@ -124,7 +128,7 @@ const DELIVERY_SUMMARY_FIELDS: Record<string, PropertyDoc> = {
 };
 
 /** The request DTOs and answer models, each with its properties. */
-export const WEBHOOKS_MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyDoc>]> = [
+const MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyDoc>]> = [
   [CreateWebhookDto, webhookFields(false)],
   [UpdateWebhookDto, webhookFields(true)],
   [
@@ -146,6 +150,20 @@ export const WEBHOOKS_MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyD
       event: { type: 'string', enum: WEBHOOK_EVENT_NAMES, required: false, description: 'Only deliveries of this event.', example: 'message.received' },
       limit: { type: 'integer', minimum: 1, maximum: 200, required: false, description: 'Page size. Default 50.', example: 50 },
       before: { type: 'string', required: false, description: 'The `nextCursor` of the previous page.', example: 'MjAyNS0wMS0xNVQxMDozMTowMC4wMDBafDNmMGM5YTUy' },
+      since: { ...TIME, required: false, description: 'Only deliveries created at or after this ISO 8601 time.', example: '2025-01-15T10:00:00.000Z' },
+      until: {
+        ...TIME,
+        required: false,
+        description: 'Only deliveries created before this ISO 8601 time; not before `since`.',
+        example: '2025-01-15T11:00:00.000Z',
+      },
+      q: {
+        type: 'string',
+        required: false,
+        maxLength: 200,
+        description: 'A delivery id: only that delivery (an empty page when it is not one of this webhook). Spaces around it are ignored.',
+        example: '3f0c9a52-6a55-4c1b-9a57-1f1c1d9b3f10',
+      },
     },
   ],
   [
@@ -155,6 +173,12 @@ export const WEBHOOKS_MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyD
       until: { ...TIME, required: false, description: 'Deliveries created before this time. Default now.', example: '2025-01-15T11:00:00.000Z' },
       status: { type: 'string', enum: WEBHOOK_DELIVERY_STATUSES, required: false, description: 'Only deliveries in this status.', example: 'failed' },
       event: { type: 'string', enum: WEBHOOK_EVENT_NAMES, required: false, description: 'Only deliveries of this event.', example: 'message.received' },
+      dryRun: {
+        type: 'boolean',
+        required: false,
+        description: 'Only count the deliveries this call would send (at most 10,000), answering 200; nothing is sent. Default false.',
+        example: false,
+      },
     },
   ],
   [
@@ -195,7 +219,10 @@ export const WEBHOOKS_MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyD
       perHour: { type: () => WebhookHourStatsModel, isArray: true, description: 'One entry per clock hour, oldest first.' },
     },
   ],
-  [WebhookReplayModel, { count: { type: 'integer', description: 'How many deliveries were queued again.', example: 12 } }],
+  [
+    WebhookReplayModel,
+    { count: { type: 'integer', description: 'How many deliveries were queued again (with `dryRun`: would be).', example: 12 } },
+  ],
   [
     WebhookViewModel,
     {
@@ -218,6 +245,16 @@ export const WEBHOOKS_MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyD
         description: "When the breaker's next probe may go, after failures in a row; null while not paused.",
         example: null,
       },
+    },
+  ],
+  [
+    WebhookHealthSummaryModel,
+    {
+      total: { type: 'integer', description: 'Deliveries created in the last 24 clock hours (test deliveries left out), whatever their status.', example: 120 },
+      successRate: { type: 'number', nullable: true, description: 'success / (success + failed) of those; null when none has ended.', example: 0.983 },
+      p95Ms: { type: 'integer', nullable: true, description: "95th percentile of the last attempt's duration of those that ended.", example: 310 },
+      lastDeliveryAt: { ...TIME, nullable: true, description: 'When the newest delivery was created, however long ago.' },
+      lastStatus: { type: 'string', enum: WEBHOOK_DELIVERY_STATUSES, nullable: true, description: 'Its status.', example: 'success' },
     },
   ],
   [
@@ -264,6 +301,19 @@ export const WEBHOOKS_MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyD
       statusCode: { type: 'integer', nullable: true, description: 'The HTTP status.', example: 200 },
       durationMs: { type: 'integer', description: 'How long it took.', example: 84 },
       error: { type: 'string', nullable: true, description: 'Why it failed.', example: null },
+      responseHeaders: {
+        type: 'object',
+        nullable: true,
+        additionalProperties: { type: 'string' },
+        description: "The answer's headers, names in lower case; null when no answer came, or for attempts logged before they were kept.",
+        example: { 'content-type': 'application/json' },
+      },
+      responseBody: {
+        type: 'string',
+        nullable: true,
+        description: "The answer's body, cut at `maxResponseBodyBytes`; null when none came, or for attempts logged before they were kept.",
+        example: '{"received":true}',
+      },
     },
   ],
   [
@@ -299,12 +349,31 @@ export const WEBHOOKS_MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyD
   ],
 ];
 
+/** The models, and a webhook in the list: the webhook's fields and its health. */
+export const WEBHOOKS_MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyDoc>]> = [
+  ...MODEL_DOCS,
+  [
+    WebhookListItemModel,
+    {
+      ...MODEL_DOCS.find(([model]) => model === WebhookViewModel)![1],
+      health: { type: () => WebhookHealthSummaryModel, description: 'Its health over the last 24 clock hours, as `GET /{id}/stats` counts it.' },
+    },
+  ],
+];
+
 const NOT_FOUND = 'Unknown webhook id (`Webhook not found`).';
 const BAD_BODY = 'A field is invalid; the message names it (`Webhook URL must use HTTPS`, `Invalid subscription event type`, `... private ...`).';
 
 /** Every route of the admin controller, by method name. */
 export const WEBHOOKS_ROUTE_DOCS: Record<Exclude<keyof WebhooksAdminController, 'webhooks'>, RouteDoc> = {
-  list: { summary: 'List webhooks', status: 200, answer: WebhookViewModel, isArray: true, errors: {} },
+  list: {
+    summary: 'List webhooks',
+    description: 'Each with its `health` over the last 24 hours.',
+    status: 200,
+    answer: WebhookListItemModel,
+    isArray: true,
+    errors: {},
+  },
   create: { summary: 'Create a webhook', status: 201, answer: WebhookViewModel, errors: { 400: BAD_BODY } },
   events: {
     summary: 'The event catalog',
@@ -323,10 +392,11 @@ export const WEBHOOKS_ROUTE_DOCS: Record<Exclude<keyof WebhooksAdminController, 
   },
   replay: {
     summary: 'Send again every delivery of a time range',
-    description: 'Same delivery ids, attempt numbers going on; oldest first, at most 10,000 a call.',
+    description: 'Same delivery ids, attempt numbers going on; oldest first, at most 10,000 a call. With `dryRun`, only counts them.',
     status: 202,
+    alsoStatus: { 200: 'A dry run: how many would be sent; nothing was.' },
     answer: WebhookReplayModel,
-    errors: { 400: 'A field is invalid (`since` is required).', 404: NOT_FOUND },
+    errors: { 400: 'A field is invalid (`since` is required; `until` not before it).', 404: NOT_FOUND },
   },
   get: { summary: 'One webhook', status: 200, answer: WebhookViewModel, errors: { 404: NOT_FOUND } },
   update: {
@@ -335,6 +405,15 @@ export const WEBHOOKS_ROUTE_DOCS: Record<Exclude<keyof WebhooksAdminController, 
     status: 200,
     answer: WebhookViewModel,
     errors: { 400: BAD_BODY, 404: NOT_FOUND },
+  },
+  resume: {
+    summary: "End a breaker pause now",
+    description:
+      'The deliveries the pause held go at once, as first attempts rather than one probe, and the count of failures in a row starts again. ' +
+      'Emits `webhook.resumed` when the webhook was paused; a webhook that was not is answered as it is.',
+    status: 200,
+    answer: WebhookViewModel,
+    errors: { 404: NOT_FOUND, 503: "The queue's Redis did not answer in time; try again." },
   },
   remove: { summary: 'Delete a webhook and its delivery log', status: 204, errors: { 404: NOT_FOUND } },
   secret: {
@@ -360,9 +439,10 @@ export const WEBHOOKS_ROUTE_DOCS: Record<Exclude<keyof WebhooksAdminController, 
   },
   deliveries: {
     summary: 'The delivery log of a webhook, newest first',
+    description: 'Filtered by status, event, time of creation (`since` inclusive, `until` exclusive) and delivery id (`q`).',
     status: 200,
     answer: WebhookDeliveryPageModel,
-    errors: { 400: 'A query parameter is invalid.', 404: NOT_FOUND },
+    errors: { 400: 'A query parameter is invalid (the message names it), or `until` is before `since`.', 404: NOT_FOUND },
   },
   delivery: {
     summary: 'One delivery: payload, request headers, response body and every attempt',

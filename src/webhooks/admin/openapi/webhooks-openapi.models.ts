@@ -3,6 +3,8 @@
  * schemas; their properties are described in `webhooks-openapi.description.ts`.
  */
 export class WebhookViewModel {}
+export class WebhookListItemModel {}
+export class WebhookHealthSummaryModel {}
 export class WebhookEventModel {}
 export class WebhookSecretModel {}
 export class WebhookTestResultModel {}

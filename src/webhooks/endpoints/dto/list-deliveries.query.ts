@@ -1,8 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { WebhookDeliveryStatus } from '../../delivery-log/webhook-delivery.entity.js';
-import { DeliveryEventFilter, DeliveryStatusFilter } from './webhook-fields.js';
+import { DeliveryEventFilter, DeliveryStatusFilter, DeliveryTimeFilter } from './webhook-fields.js';
 
 /** Query of `GET /:id/deliveries`. */
 export class ListDeliveriesQuery {
@@ -22,4 +22,19 @@ export class ListDeliveriesQuery {
   @IsString()
   @MaxLength(200)
   before?: string;
+
+  /** Created at or after this ISO 8601 time. */
+  @DeliveryTimeFilter('since')
+  since?: string;
+
+  /** Created before this ISO 8601 time. */
+  @DeliveryTimeFilter('until')
+  until?: string;
+
+  /** A delivery id, as pasted: only that delivery (none when it is not this webhook's). Blank: no filter. */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() || undefined : value))
+  @IsOptional()
+  @IsString({ message: 'q must be a delivery id' })
+  @MaxLength(200, { message: 'q must be a delivery id' })
+  q?: string;
 }

@@ -1,19 +1,15 @@
-import { IsISO8601, IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import type { WebhookDeliveryStatus } from '../../delivery-log/webhook-delivery.entity.js';
-import { DeliveryEventFilter, DeliveryStatusFilter } from './webhook-fields.js';
+import { DeliveryEventFilter, DeliveryStatusFilter, DeliveryTimeFilter } from './webhook-fields.js';
 
 /** Body of `POST /:id/deliveries/replay`: which deliveries of the webhook go again. */
 export class ReplayDeliveriesDto {
   /** Created at or after this ISO 8601 time. Required. */
-  @IsString({ message: 'since must be an ISO 8601 date-time, e.g. 2025-01-15T10:00:00Z' })
-  @IsNotEmpty({ message: 'since must be an ISO 8601 date-time, e.g. 2025-01-15T10:00:00Z' })
-  @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 date-time, e.g. 2025-01-15T10:00:00Z' })
+  @DeliveryTimeFilter('since', true)
   since: string;
 
   /** Created before this ISO 8601 time; default now. */
-  @IsOptional()
-  @IsString({ message: 'until must be an ISO 8601 date-time, e.g. 2025-01-15T11:00:00Z' })
-  @IsISO8601({ strict: true }, { message: 'until must be an ISO 8601 date-time, e.g. 2025-01-15T11:00:00Z' })
+  @DeliveryTimeFilter('until')
   until?: string;
 
   @DeliveryStatusFilter()
@@ -21,4 +17,9 @@ export class ReplayDeliveriesDto {
 
   @DeliveryEventFilter()
   event?: string;
+
+  /** Only count what would go again; nothing is sent. Default false. */
+  @IsOptional()
+  @IsBoolean({ message: 'dryRun must be true or false' })
+  dryRun?: boolean;
 }

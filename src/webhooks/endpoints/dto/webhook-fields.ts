@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { invalidStandardSecret } from '../../security/webhook-secret.generator.js';
 import { WEBHOOK_DELIVERY_STATUSES } from '../../delivery-log/webhook-delivery.entity.js';
 import { WEBHOOK_EVENT_NAMES } from '../../events/webhook-event.js';
@@ -93,3 +93,21 @@ export const DeliveryStatusFilter = () =>
 
 /** A delivery-log filter on `event`, as the list query and the replay body take it. */
 export const DeliveryEventFilter = () => applyDecorators(IsOptional(), IsIn(WEBHOOK_EVENT_NAMES, { message: 'event must be one of the names of GET /events' }));
+
+/**
+ * A delivery-log bound on the time of creation (`since`, `until`), as the list query and the
+ * replay body take it: an ISO 8601 time, refused with a message naming the field.
+ */
+export const DeliveryTimeFilter = (field: 'since' | 'until', required = false) => {
+  const message = `${field} must be an ISO 8601 date-time, e.g. ${field === 'since' ? '2025-01-15T10:00:00Z' : '2025-01-15T11:00:00Z'}`;
+  return applyDecorators(
+    ...(required ? [IsNotEmpty({ message })] : [IsOptional()]),
+    IsString({ message }),
+    IsISO8601({ strict: true }, { message }),
+    // ISO 8601 forms JavaScript cannot read (week dates, ordinal dates, the basic format) would reach the database as an invalid date.
+    ValidateBy({ name: 'isReadableTime', validator: { validate: (value) => !Number.isNaN(new Date(String(value)).getTime()), defaultMessage: () => message } }),
+  );
+};
+
+/** `until` before `since`: the message of the 400, for the list and the replay alike. */
+export const UNTIL_BEFORE_SINCE = 'until must not be before since';
