@@ -115,6 +115,8 @@ export class WebhookDeliveryRunner {
    * or that attempt already made).
    */
   async process(job: WebhookDeliveryJob): Promise<WebhookAttemptOutcome | undefined> {
+    // A job that reaches a stopping worker goes back among the delayed ones, for another worker.
+    if (this.stopping) throw new WebhookDeliveryWait(1_000, 'this worker is stopping');
     const first = await this.step(job, undefined, true);
     let next = first.next;
     for (let sent = 1; next; sent++) {
@@ -131,6 +133,10 @@ export class WebhookDeliveryRunner {
   /** The worker is stopping: no job is taken from a webhook's line any more, and its own closing is not a receiver's failure. */
   stop(): void {
     this.stopping = true;
+  }
+
+  get isStopping(): boolean {
+    return this.stopping;
   }
 
   /** A test delivery (the admin's Test button): sent now, whatever the webhook's pace or pause. */

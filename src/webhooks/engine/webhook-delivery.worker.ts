@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Job } from 'bull';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
@@ -14,7 +14,7 @@ import { LEASE_MARGIN_MS, WebhookDeliveryRunner } from './webhook-delivery.runne
  * where `processDeliveries` is true, so API-only nodes never send.
  */
 @Injectable()
-export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger('WebhooksModule');
 
   constructor(
@@ -36,6 +36,11 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
    * stop taking jobs and let the attempts in flight finish and be recorded. One
    * that outlasts its lease is left to the reconciler of a running worker.
    */
+  /** The first word of a stop: no job is taken from a webhook's line from here on. */
+  onModuleDestroy(): void {
+    this.runner.stop();
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     this.runner.stop();
     const stopped = new AbortController();
