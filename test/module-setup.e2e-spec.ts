@@ -8,7 +8,7 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { BadRequestException } from '@nestjs/common';
-import { WebhookEvent, WebhookPayloadMappingError, WebhookPublisher, WebhooksModule, WebhooksService, webhookMigrations } from '../src/webhooks/index.js';
+import { WebhookEvent, WebhookModuleOptionsError, WebhookPayloadMappingError, WebhookPublisher, WebhooksModule, WebhooksService, webhookMigrations } from '../src/webhooks/index.js';
 import { HttpsReceiver } from './support/https-receiver.js';
 import { eventually } from './support/receiver-checks.js';
 import { MYSQL, REDIS, createTestDatabase, dropQueueKeys, uniqueName } from './support/services.js';
@@ -95,6 +95,42 @@ describe('WebhooksModule.forRootAsync with module-shaping options beside the fac
     } finally {
       await receiver.close();
     }
+  });
+});
+
+describe('WebhooksModule.forRootAsync with module-shaping options returned from the factory', () => {
+  const prefix = uniqueName('whq');
+  let drop: (() => Promise<void>) | undefined;
+
+  afterAll(async () => {
+    await drop?.();
+    await dropQueueKeys(prefix);
+  });
+
+  it('refuses to start, naming the options and saying they go beside useFactory', async () => {
+    const db = await createTestDatabase();
+    drop = db.drop;
+    const started = Test.createTestingModule({
+      imports: [
+        TypeOrmModule.forRoot({ type: 'mysql', host: MYSQL.host, port: MYSQL.port, username: MYSQL.user, database: db.name, autoLoadEntities: true, retryAttempts: 0 }),
+        BullModule.forRoot({ redis: REDIS, prefix }),
+        EventEmitterModule.forRoot(),
+        WebhooksModule.forRootAsync({
+          // What a host might write to make an API-only node: too late here to stop the worker.
+          useFactory: () => ({ allowPrivateNetworks: true, processDeliveries: false, adminApi: true }) as never,
+        }),
+      ],
+    })
+      .compile()
+      .then(async (moduleRef) => {
+        await moduleRef.close();
+        return moduleRef;
+      });
+    const error = await started.catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(WebhookModuleOptionsError);
+    expect((error as WebhookModuleOptionsError).options).toEqual(['adminApi', 'processDeliveries']);
+    expect((error as Error).message).toMatch(/"adminApi", "processDeliveries" were returned from useFactory/);
+    expect((error as Error).message).toContain('beside useFactory');
   });
 });
 

@@ -37,6 +37,7 @@ export type { VerifyWebhookOptions, WebhookHeaders } from './security/webhook-si
 export { WebhookVerificationError } from './errors/webhook-verification.error.js';
 export type { WebhookVerificationFailure } from './errors/webhook-verification.error.js';
 export { WebhookPayloadMappingError } from './errors/webhook-payload-mapping.error.js';
+export { WebhookModuleOptionsError } from './errors/webhook-module-options.error.js';
 export {
   WEBHOOK_DISABLED_EVENT,
   WEBHOOK_DELIVERED_EVENT,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { WebhookModuleOptionsError } from './errors/webhook-module-options.error.js';
 import { resolveWebhooksOptions } from './webhooks.options.js';
 
 describe('resolveWebhooksOptions', () => {
@@ -44,5 +45,12 @@ describe('resolveWebhooksOptions', () => {
     expect(() => resolveWebhooksOptions({ transport: {} as never })).toThrow(/option "transport" must have a send\(request\) method/);
     const transport = { send: async () => ({ statusCode: 200, durationMs: 0, responseBody: '', responseHeaders: {}, error: null }) };
     expect(resolveWebhooksOptions({ transport }).transport).toBe(transport);
+  });
+
+  it('refuses a module-shaping option among the options (what forRootAsync\'s factory returned)', () => {
+    const given = { requestTimeoutMs: 500, processDeliveries: false } as never;
+    expect(() => resolveWebhooksOptions(given)).toThrow(WebhookModuleOptionsError);
+    expect(() => resolveWebhooksOptions(given)).toThrow(/"processDeliveries" was returned from useFactory.*beside useFactory/);
+    expect(() => resolveWebhooksOptions({ adminPath: undefined } as never)).not.toThrow();
   });
 });

@@ -1,5 +1,6 @@
 import type { CanActivate, Type } from '@nestjs/common';
 import type { WebhookPayloadMappers } from './events/webhook-payload.mapper.js';
+import { WebhookModuleOptionsError } from './errors/webhook-module-options.error.js';
 import { WebhookAllowList } from './security/webhook-allow-list.js';
 import { systemDnsLookup } from './security/webhook-dns.lookup.js';
 import { DEFAULT_ADMIN_PATH } from './webhooks.constants.js';
@@ -121,10 +122,17 @@ export function resolveWebhooksExtras(given: WebhooksModuleExtras = {}): Require
   return { ...extras, adminPath: extras.adminPath.replace(/^\/+|\/+$/g, '') };
 }
 
+/**
+ * `given` is what `forRoot` got without the module-shaping options (the builder takes
+ * them out), or what `forRootAsync`'s `useFactory` returned: there they came too late
+ * to shape anything, and are refused rather than silently ignored.
+ */
 export function resolveWebhooksOptions(
   given: WebhooksModuleOptions = {},
   extras: WebhooksModuleExtras = {},
 ): ResolvedWebhooksOptions {
+  const misplaced = Object.keys(DEFAULT_EXTRAS).filter((key) => (given as Record<string, unknown>)[key] !== undefined);
+  if (misplaced.length > 0) throw new WebhookModuleOptionsError(misplaced);
   const resolved: ResolvedWebhooksOptions = {
     requireHttps: true,
     allowPrivateNetworks: false,
