@@ -32,6 +32,8 @@ export { WebhookDelivery } from './delivery-log/webhook-delivery.entity.js';
 export { WebhookDeliveryAttempt } from './delivery-log/webhook-delivery-attempt.entity.js';
 export { CreateWebhookTables1737000000000 } from './migrations/1737000000000-create-webhook-tables.js';
 export { AddWebhookRateLimit1738000000000 } from './migrations/1738000000000-add-webhook-rate-limit.js';
+export { AddWebhookStatsIndexes1738100000000 } from './migrations/1738100000000-add-webhook-stats-indexes.js';
+export { AddDeliveryTraceparent1738200000000 } from './migrations/1738200000000-add-delivery-traceparent.js';
 export { verifyWebhookSignature } from './security/webhook-signature.js';
 export type { VerifyWebhookOptions, WebhookHeaders } from './security/webhook-signature.js';
 export { WebhookVerificationError } from './errors/webhook-verification.error.js';
