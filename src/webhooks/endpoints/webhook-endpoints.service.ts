@@ -191,7 +191,8 @@ export class WebhookEndpointsService {
       await this.urlPolicy.check(url);
     } catch (err) {
       if (err instanceof WebhookUrlError || err instanceof WebhookBlockedAddressError) {
-        throw new BadRequestException(err.message);
+        // An array, as every other 400 of the admin API has it, and naming the field.
+        throw new BadRequestException([err.fieldMessage]);
       }
       throw err;
     }
