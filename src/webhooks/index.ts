@@ -40,6 +40,8 @@ export { WebhookVerificationError } from './errors/webhook-verification.error.js
 export type { WebhookVerificationFailure } from './errors/webhook-verification.error.js';
 export { WebhookPayloadMappingError } from './errors/webhook-payload-mapping.error.js';
 export { WebhookModuleOptionsError } from './errors/webhook-module-options.error.js';
+export { WebhookSecretKeyError } from './errors/webhook-secret-key.error.js';
+export type { WebhookSecretKeyProblem } from './errors/webhook-secret-key.error.js';
 export {
   WEBHOOK_DISABLED_EVENT,
   WEBHOOK_DELIVERED_EVENT,

@@ -102,11 +102,18 @@ export class WebhookEndpointsService {
     this.changed();
   }
 
+  /**
+   * The secrets to sign an attempt with. Throws `WebhookSecretKeyError` when they are
+   * stored encrypted and this process cannot open them (no `secretEncryptionKey`, or
+   * another one than the node that saved them): its message names the webhook and says
+   * which key to set. Nothing should be sent unsigned in that case.
+   */
   signingSecrets(endpoint: WebhookEndpoint, now = new Date()): WebhookSigningSecrets {
     const previousValid = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
+    const owner = { id: endpoint.id, name: endpoint.name };
     return {
-      secret: this.secrets.open(endpoint.secret),
-      previousSecret: previousValid ? this.secrets.open(endpoint.previousSecret) : null,
+      secret: this.secrets.open(endpoint.secret, owner),
+      previousSecret: previousValid ? this.secrets.open(endpoint.previousSecret, owner) : null,
     };
   }
 
