@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { verifyWebhookSignature } from '../src/webhooks/index.js';
-import { installHost, packThisPackage, run, runOk, tsc } from './support/fixture-hosts.js';
+import { hostDependencies, installHost, lockedVersion, packThisPackage, readmeInstallSpecs, run, runOk, tsc } from './support/fixture-hosts.js';
 import { HttpsReceiver } from './support/https-receiver.js';
 import { connectRedis, createTestDatabase, dropQueueKeys, uniqueName } from './support/services.js';
 import { selfSignedCertificate } from './support/tls.js';
@@ -10,11 +10,13 @@ import { selfSignedCertificate } from './support/tls.js';
 /**
  * Two host apps under test/hosts/, each installing this package from its packed
  * tarball the way a user does: a NestJS 11 CommonJS app as `nest new` makes it
- * (ts-jest, no transform settings) and a NestJS 12 ES module app.
+ * (ts-jest, no transform settings) and a NestJS 12 ES module app. Their
+ * dependencies are the README's install lines for their major.
  */
 const HOSTS = [
   {
     name: 'nest11-cjs',
+    nest: 11,
     build: 'dist/cjs/',
     resolve: ['-p', "require.resolve('nestjs-chat-webhooks')"],
     typecheck: ['tsconfig.json', 'tsconfig.node16.json'], // node10 (nest new's default), node16
@@ -22,6 +24,7 @@ const HOSTS = [
   },
   {
     name: 'nest12-esm',
+    nest: 12,
     build: 'dist/webhooks/',
     resolve: ['--input-type=module', '-e', "console.log(import.meta.resolve('nestjs-chat-webhooks'))"],
     typecheck: ['tsconfig.json', 'tsconfig.bundler.json'], // nodenext, bundler
@@ -61,6 +64,19 @@ describe.each(HOSTS)('the $name host', (host) => {
     await db?.drop();
     await dropQueueKeys(queuePrefix);
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`depends on what the README's install lines for NestJS ${host.nest} install`, () => {
+    const dependencies = hostDependencies(host.name);
+    const major = (name: string) => Number(lockedVersion(host.name, name)?.split('.')[0]);
+    expect(major('@nestjs/core')).toBe(host.nest);
+    for (const spec of readmeInstallSpecs(host.nest)) {
+      if (spec.optional && !(spec.name in dependencies)) continue; // e.g. @nestjs/swagger, in the Fastify host only
+      expect({ [spec.name]: spec.name in dependencies }).toEqual({ [spec.name]: true });
+      // A pinned major is the one locked; an unpinned @nestjs/* package is the app's NestJS major's (npm's latest).
+      const expected = spec.major ?? (spec.name.startsWith('@nestjs/') ? host.nest : undefined);
+      if (expected !== undefined) expect({ [spec.name]: major(spec.name) }).toEqual({ [spec.name]: expected });
+    }
   });
 
   it(`loads the ${host.build} build of the package`, async () => {
