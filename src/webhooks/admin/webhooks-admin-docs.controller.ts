@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, NotFoundException, Param, Req, Res, UseGuards } from '@nestjs/common';
 import type { CanActivate, Type } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { WEBHOOKS_PACKAGE_VERSION } from '../webhooks.version.js';
 import { WEBHOOKS_OPENAPI_TAG } from './openapi/webhooks-openapi.apply.js';
 import { swaggerUiFolder } from './openapi/webhooks-swagger.loader.js';
 import type { WebhooksSwagger } from './openapi/webhooks-swagger.loader.js';
-import { AlsoWithTrailingSlash, endsWithSlash, trailingRest } from './webhooks-trailing-slash.js';
+import { FastifyRoutePaths, endsWithSlash, trailingRest } from './webhooks-trailing-slash.js';
 
 /** Injection token: `@nestjs/swagger` once the admin API's decorators are on, or null when it is not installed. */
 export const WEBHOOKS_SWAGGER = Symbol('WEBHOOKS_SWAGGER');
@@ -20,6 +20,8 @@ const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
 };
+
+type DocsRequest = { originalUrl?: string; url?: string; params?: Record<string, unknown> };
 
 interface ContainerLike {
   applicationConfig: unknown;
@@ -80,6 +82,13 @@ export function createWebhooksAdminDocsController(path: string, guards: Array<Ty
     "frame-ancestors 'none'",
   ].join('; ');
 
+  const pageHeaders: Record<string, string> = {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+  };
+
   class WebhooksAdminDocsController {
     private document?: Record<string, unknown>;
 
@@ -87,6 +96,7 @@ export function createWebhooksAdminDocsController(path: string, guards: Array<Ty
       @Inject(WEBHOOKS_SWAGGER) private readonly swagger: WebhooksSwagger | null,
       @Inject(WEBHOOKS_MODULE_CLASS) private readonly moduleClass: Type<unknown>,
       private readonly moduleRef: ModuleRef,
+      private readonly adapterHost: HttpAdapterHost,
     ) {}
 
     @Get('docs-json')
@@ -98,19 +108,22 @@ export function createWebhooksAdminDocsController(path: string, guards: Array<Ty
     }
 
     @Get('docs')
-    @AlsoWithTrailingSlash()
-    @Header('Content-Type', 'text/html; charset=utf-8')
-    @Header('Content-Security-Policy', csp)
-    @Header('X-Content-Type-Options', 'nosniff')
-    @Header('Cache-Control', 'no-store')
-    page(@Req() request: { originalUrl?: string; url?: string; params?: Record<string, unknown> }): string {
+    page(@Req() request: DocsRequest): string {
       if (!this.swagger) throw new NotFoundException(NOT_INSTALLED);
-      if (trailingRest(request)) throw new NotFoundException('No such file');
       return html(endsWithSlash(request) ? '' : 'docs/');
     }
 
+    /** The assets; on Fastify also `/docs/` itself (see `FastifyRoutePaths`). */
     @Get('docs/:asset')
-    async asset(@Param('asset') asset: string, @Res() res: { type(t: string): unknown; send(b: Buffer): unknown }): Promise<void> {
+    @FastifyRoutePaths('docs/*')
+    async asset(@Req() request: DocsRequest, @Res() res: { type(t: string): unknown; send(b: Buffer): unknown }): Promise<void> {
+      const asset = typeof request.params?.asset === 'string' ? request.params.asset : trailingRest(request);
+      if (asset === '' && this.swagger) {
+        const adapter = this.adapterHost.httpAdapter;
+        for (const [name, value] of Object.entries(pageHeaders)) adapter.setHeader(res, name, value);
+        adapter.reply(res, this.page(request), 200);
+        return;
+      }
       const folder = this.swagger && Object.hasOwn(ASSETS, asset) ? await swaggerUiFolder() : undefined;
       if (!folder) throw new NotFoundException(this.swagger ? 'No such file' : NOT_INSTALLED);
       res.type(ASSETS[asset]);
@@ -137,6 +150,8 @@ export function createWebhooksAdminDocsController(path: string, guards: Array<Ty
     }
   }
   Controller(path)(WebhooksAdminDocsController);
+  const page = Object.getOwnPropertyDescriptor(WebhooksAdminDocsController.prototype, 'page')!;
+  for (const [name, value] of Object.entries(pageHeaders)) Header(name, value)(WebhooksAdminDocsController.prototype, 'page', page);
   // The document only: Swagger UI's page and assets hold no data.
   const json = Object.getOwnPropertyDescriptor(WebhooksAdminDocsController.prototype, 'json')!;
   if (guards.length > 0) UseGuards(...guards)(WebhooksAdminDocsController.prototype, 'json', json);

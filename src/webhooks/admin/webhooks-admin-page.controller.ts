@@ -4,7 +4,7 @@ import { getMetadataStorage } from 'class-validator';
 import { createHash } from 'node:crypto';
 import { CreateWebhookDto } from '../endpoints/dto/create-webhook.dto.js';
 import { renderWebhooksAdminPage } from './webhooks-admin.page.js';
-import { AlsoWithTrailingSlash, trailingRest } from './webhooks-trailing-slash.js';
+import { FastifyRoutePaths, trailingRest } from './webhooks-trailing-slash.js';
 
 /** Whether the create body takes `rateLimit`: the form shows the field only then. */
 function acceptsRateLimit(): boolean {
@@ -38,7 +38,7 @@ export function createWebhooksAdminPageController(path: string): Type<unknown> {
   @Controller(path)
   class WebhooksAdminPageController {
     @Get('ui')
-    @AlsoWithTrailingSlash()
+    @FastifyRoutePaths('ui', 'ui/*')
     @Header('Content-Type', 'text/html; charset=utf-8')
     @Header('Content-Security-Policy', csp)
     @Header('X-Content-Type-Options', 'nosniff')

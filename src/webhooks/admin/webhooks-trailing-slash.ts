@@ -2,16 +2,19 @@ import type { Type } from '@nestjs/common';
 
 /** Nest's route path metadata key (`PATH_METADATA` of `@nestjs/common`). */
 const PATH_METADATA = 'path';
-const TRAILING_SLASH = 'webhooks:trailing-slash';
+const FASTIFY_PATHS = 'webhooks:fastify-paths';
 
 /**
- * Marks a GET route that must answer with a trailing slash too (`/ui/` as `/ui`).
- * Express matches both already; Fastify's router, unless the host set
- * `ignoreTrailingSlash`, answers the slashed form 404.
+ * The paths a route takes on Fastify when its router does not ignore trailing slashes
+ * (the default): Express matches `/ui/` for `ui`, Fastify answers it 404. A `<path>/*`
+ * matches `<path>/`, and deeper paths, which the handler answers 404 (`trailingRest`).
+ * find-my-way tries no wildcard after a parameter of the same segment failed on an
+ * empty value, so `docs/:asset` and `docs/*` cannot both serve `/docs/`: one route
+ * takes them all.
  */
-export function AlsoWithTrailingSlash(): MethodDecorator {
+export function FastifyRoutePaths(...paths: string[]): MethodDecorator {
   return (_target, _key, descriptor) => {
-    Reflect.defineMetadata(TRAILING_SLASH, true, descriptor.value as object);
+    Reflect.defineMetadata(FASTIFY_PATHS, paths, descriptor.value as object);
     return descriptor;
   };
 }
@@ -22,9 +25,8 @@ interface AdapterLike {
 }
 
 /**
- * On Fastify without `ignoreTrailingSlash`, gives each marked route a second path,
- * `<path>/*`, which find-my-way matches for `<path>/` (and deeper paths, which the
- * handler answers 404: see `trailingRest`). Called before the routes are registered.
+ * On Fastify without `ignoreTrailingSlash`, gives each route marked with
+ * `FastifyRoutePaths` those paths. Called before the routes are registered.
  */
 export function addTrailingSlashRoutes(adapter: AdapterLike | undefined, controllers: Array<Type<unknown>>): void {
   if (adapter?.getType?.() !== 'fastify') return;
@@ -34,15 +36,13 @@ export function addTrailingSlashRoutes(adapter: AdapterLike | undefined, control
     const proto = controller.prototype as Record<string, unknown>;
     for (const name of Object.getOwnPropertyNames(proto)) {
       const handler = proto[name];
-      if (typeof handler !== 'function' || !Reflect.getMetadata(TRAILING_SLASH, handler)) continue;
-      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | string[];
-      if (Array.isArray(path)) continue; // done already (the same class seen twice)
-      Reflect.defineMetadata(PATH_METADATA, [path, `${path.replace(/\/+$/, '')}/*`], handler);
+      const paths = typeof handler === 'function' ? (Reflect.getMetadata(FASTIFY_PATHS, handler) as string[] | undefined) : undefined;
+      if (paths) Reflect.defineMetadata(PATH_METADATA, paths, handler as object);
     }
   }
 }
 
-/** What came after `<path>/` in a request matched by the route `addTrailingSlashRoutes` added; '' for none. */
+/** What came after `<path>/` in a request matched by a `<path>/*` route; '' for none, or another route. */
 export function trailingRest(request: { params?: Record<string, unknown> }): string {
   const rest = request.params?.['*'];
   return typeof rest === 'string' ? rest : '';
