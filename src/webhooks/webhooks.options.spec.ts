@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { rootCertificates } from 'node:tls';
 import { WebhookModuleOptionsError } from './errors/webhook-module-options.error.js';
 import { resolveWebhooksOptions } from './webhooks.options.js';
 
@@ -52,5 +53,14 @@ describe('resolveWebhooksOptions', () => {
     expect(() => resolveWebhooksOptions(given)).toThrow(WebhookModuleOptionsError);
     expect(() => resolveWebhooksOptions(given)).toThrow(/"processDeliveries" was returned from useFactory.*beside useFactory/);
     expect(() => resolveWebhooksOptions({ adminPath: undefined } as never)).not.toThrow();
+  });
+
+  it("adds tls.ca to Node's public CAs rather than replacing them", () => {
+    expect(resolveWebhooksOptions().tls).toEqual({});
+    const ca = resolveWebhooksOptions({ tls: { ca: 'INTERNAL-CA-PEM' } }).tls.ca as string[];
+    expect(ca.slice(0, rootCertificates.length)).toEqual([...rootCertificates]);
+    expect(ca.slice(rootCertificates.length)).toEqual(['INTERNAL-CA-PEM']);
+    const two = resolveWebhooksOptions({ tls: { ca: ['A', 'B'] } }).tls.ca as string[];
+    expect(two.slice(rootCertificates.length)).toEqual(['A', 'B']);
   });
 });

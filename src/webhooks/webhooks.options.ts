@@ -1,4 +1,5 @@
 import type { CanActivate, Type } from '@nestjs/common';
+import { rootCertificates } from 'node:tls';
 import type { WebhookPayloadMappers } from './events/webhook-payload.mapper.js';
 import { WebhookModuleOptionsError } from './errors/webhook-module-options.error.js';
 import { WebhookAllowList } from './security/webhook-allow-list.js';
@@ -147,15 +148,24 @@ export function resolveWebhooksOptions(
     deliveryRetentionDays: 30,
     reconcileIntervalMs: 15_000,
     userAgent: `${WEBHOOKS_PACKAGE_NAME}/${WEBHOOKS_PACKAGE_VERSION}`,
-    tls: {},
     allowedHosts: [],
     dnsLookup: systemDnsLookup,
     ...defined(given),
     ...resolveWebhooksExtras(extras),
     payloadMappers: { ...(given.payloadMappers ?? {}) },
+    tls: withPublicCas(given.tls),
   };
   assertOptions(resolved);
   return resolved;
+}
+
+/**
+ * `tls.ca` adds to Node's trust store: Node's own `ca` option replaces it, which would
+ * make every receiver with a public certificate fail once an internal CA is given.
+ */
+function withPublicCas(tls: WebhookTlsOptions | undefined): WebhookTlsOptions {
+  if (!tls?.ca) return { ...tls };
+  return { ...tls, ca: [...rootCertificates, ...[tls.ca].flat()] };
 }
 
 function assertOptions(o: ResolvedWebhooksOptions): void {
