@@ -3,6 +3,7 @@ import { BullModule } from '@nestjs/bull';
 import { Injectable, Module } from '@nestjs/common';
 import type { CanActivate, ExecutionContext, INestApplication } from '@nestjs/common';
 import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
+import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
@@ -14,6 +15,7 @@ import { eventually } from './support/receiver-checks.js';
 import { MYSQL, REDIS, createTestDatabase, dropQueueKeys, uniqueName } from './support/services.js';
 import { WEBHOOKS_RESOLVED_OPTIONS } from '../src/webhooks/webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../src/webhooks/webhooks.options.js';
+import { selfSignedCertificate } from './support/tls.js';
 import { bootWebhooksHost } from './support/webhooks-host.js';
 import type { WebhooksHost } from './support/webhooks-host.js';
 
@@ -34,12 +36,14 @@ class SettingsModule {}
 describe('WebhooksModule.forRootAsync with module-shaping options beside the factory', () => {
   let app: INestApplication;
   let drop: () => Promise<void>;
+  let database: string;
   const prefix = uniqueName('whq');
   let factoryCalls = 0;
 
   beforeAll(async () => {
     const db = await createTestDatabase();
     drop = db.drop;
+    database = db.name;
     const moduleRef = await Test.createTestingModule({
       imports: [
         TypeOrmModule.forRoot({ type: 'mysql', host: MYSQL.host, port: MYSQL.port, username: MYSQL.user, database: db.name, autoLoadEntities: true, migrations: webhookMigrations, migrationsRun: true, retryAttempts: 0 }),
@@ -80,7 +84,7 @@ describe('WebhooksModule.forRootAsync with module-shaping options beside the fac
     expect(resolved).toMatchObject({ requestTimeoutMs: 4321, adminPath: 'backoffice/hooks', processDeliveries: false, retryDelaysMs: [60_000, 300_000, 1_200_000, 3_600_000, 7_200_000] });
   });
 
-  it('records deliveries but does not send them where processDeliveries is false', async () => {
+  it('records deliveries but does not send them where processDeliveries is false; a worker-only process sends them', async () => {
     const receiver = await HttpsReceiver.start();
     try {
       const http = request(app.getHttpServer());
@@ -92,6 +96,32 @@ describe('WebhooksModule.forRootAsync with module-shaping options beside the fac
       const ds = app.get<DataSource>(getDataSourceToken());
       const [row] = await ds.query('SELECT status, attempts FROM webhook_deliveries WHERE id = ?', [ids[0]]);
       expect(row).toEqual({ status: 'pending', attempts: 0 });
+
+      // A worker-only process as the README shows it: no HTTP at all, the worker beside useFactory.
+      @Module({
+        imports: [
+          TypeOrmModule.forRoot({ type: 'mysql', host: MYSQL.host, port: MYSQL.port, username: MYSQL.user, database, autoLoadEntities: true, retryAttempts: 0 }),
+          BullModule.forRoot({ redis: REDIS, prefix }),
+          EventEmitterModule.forRoot(),
+          WebhooksModule.forRootAsync({
+            useFactory: () => ({ allowPrivateNetworks: true, tls: { ca: selfSignedCertificate().cert } }),
+            processDeliveries: true,
+            adminApi: false,
+          }),
+        ],
+      })
+      class WorkerModule {}
+      const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error'] });
+      try {
+        const [delivered] = await receiver.waitFor(1, { timeoutMs: 30_000 });
+        expect(delivered.headers['x-webhook-id']).toBe(ids[0]);
+        await eventually(async () => {
+          const [after] = await ds.query('SELECT status FROM webhook_deliveries WHERE id = ?', [ids[0]]);
+          return after.status === 'success' ? true : undefined;
+        }, 10_000, 'the delivery recorded as sent');
+      } finally {
+        await worker.close();
+      }
     } finally {
       await receiver.close();
     }
