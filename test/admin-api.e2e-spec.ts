@@ -103,7 +103,11 @@ describe('admin REST API', () => {
     const res = await host.http.post(host.admin).send(body).expect(400);
     expect(res.body.statusCode).toBe(400);
     expect(res.body.error).toBe('Bad Request');
+    // Always an array of strings, whichever check refused it.
+    expect(res.body.message).toEqual(expect.arrayContaining([expect.any(String)]));
+    expect(res.body.message.every((m: unknown) => typeof m === 'string')).toBe(true);
     expect(JSON.stringify(res.body.message)).toContain(expected);
+    if ('url' in change) expect(res.body.message[0]).toMatch(/^url /); // names the field it is about
     const count = await host.dataSource.query('SELECT COUNT(*) AS n FROM webhook_endpoints WHERE name LIKE ?', ['a%X-Injected%']);
     expect(Number(count[0].n)).toBe(0);
   });
@@ -111,7 +115,7 @@ describe('admin REST API', () => {
   it('refuses an invalid change and keeps the webhook as it was', async () => {
     const { body: created } = await host.http.post(host.admin).send(valid()).expect(201);
     const res = await host.http.patch(`${host.admin}/${created.id}`).send({ url: 'http://example.com/' }).expect(400);
-    expect(res.body.message).toContain('Webhook URL must use HTTPS');
+    expect(res.body.message).toEqual([expect.stringMatching(/^url must use HTTPS: Webhook URL must use HTTPS/)]);
     await host.http.patch(`${host.admin}/${created.id}`).send({ events: ['nope'] }).expect(400, /Invalid subscription event type/);
     const { body: after } = await host.http.get(`${host.admin}/${created.id}`).expect(200);
     expect(after).toEqual(created);
@@ -155,7 +159,7 @@ describe('admin API with private networks refused (the default)', () => {
     'refuses %s with 400 mentioning private',
     async (url) => {
       const res = await host.http.post(host.admin).send({ name: 'x', url, events: ['*'] }).expect(400);
-      expect(res.body.message).toContain('private');
+      expect(res.body.message).toEqual([expect.stringMatching(/^url .*private/)]);
     },
   );
 });

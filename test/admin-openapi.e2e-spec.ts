@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RequestMethod } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { CanActivate } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { WebhooksAdminController } from '../src/webhooks/admin/webhooks-admin.controller.js';
+import { AdminTokenGuard } from '../src/chat/admin-token.guard.js';
 import { bootWebhooksHost } from './support/webhooks-host.js';
 import type { WebhooksHost } from './support/webhooks-host.js';
 
@@ -130,14 +132,23 @@ describe('the OpenAPI document of the admin API', () => {
     expect(Object.keys(resumed.body).sort()).toEqual(Object.keys(doc.components.schemas.WebhookViewModel.properties).sort());
   });
 
-  it('serves Swagger UI at /docs', async () => {
-    const page = await host.http.get(`${host.admin}/docs`).expect(200);
+  it.each(['/docs', '/docs/'])('serves Swagger UI at %s, its assets where the page asks for them', async (form) => {
+    const pagePath = `${host.admin}${form}`;
+    const page = await host.http.get(pagePath).expect(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
-    expect(page.text).toContain('swagger-ui-bundle.js');
-    const bundle = await host.http.get(`${host.admin}/docs/swagger-ui-bundle.js`).expect(200);
+    const assets = [...page.text.matchAll(/(?:href|src)="([^"]+)"/g)].map((m) => new URL(m[1], `http://host${pagePath}`).pathname);
+    expect(assets).toEqual([`${host.admin}/docs/swagger-ui.css`, `${host.admin}/docs/swagger-ui-bundle.js`]);
+    const css = await host.http.get(assets[0]).expect(200);
+    expect(css.headers['content-type']).toMatch(/text\/css/);
+    const bundle = await host.http.get(assets[1]).expect(200);
     expect(bundle.headers['content-type']).toMatch(/javascript/);
     expect(bundle.text.length).toBeGreaterThan(100_000);
     await host.http.get(`${host.admin}/docs/..%2Fpackage.json`).expect(404);
+  });
+
+  it('declares no security scheme without adminGuards', () => {
+    expect((doc as { security?: unknown }).security).toBeUndefined();
+    expect((doc.components as { securitySchemes?: unknown }).securitySchemes).toBeUndefined();
   });
 
   it("puts the admin API in the host's own Swagger document", () => {
@@ -152,22 +163,52 @@ describe('the OpenAPI document of the admin API', () => {
 describe('adminDocs and adminGuards', () => {
   const deny: CanActivate = { canActivate: () => false };
   let guarded: WebhooksHost;
+  let bearer: WebhooksHost;
   let off: WebhooksHost;
 
   beforeAll(async () => {
     guarded = await bootWebhooksHost({ options: { processDeliveries: false, adminGuards: [deny], adminPath: 'ops/hooks' } });
+    // The demo's guard: `Authorization: Bearer <token>`, 401 otherwise.
+    bearer = await bootWebhooksHost({ options: { processDeliveries: false, adminGuards: [new AdminTokenGuard('docs-token')] } });
     off = await bootWebhooksHost({ options: { processDeliveries: false, adminDocs: false } });
   });
 
   afterAll(async () => {
     await guarded?.close();
+    await bearer?.close();
     await off?.close();
   });
 
-  it('puts the docs behind the admin guards', async () => {
+  it('puts the document behind the admin guards, and not Swagger UI, which holds no data', async () => {
     await guarded.http.get('/ops/hooks/docs-json').expect(403);
-    await guarded.http.get('/ops/hooks/docs').expect(403);
-    await guarded.http.get('/ops/hooks/docs/swagger-ui-bundle.js').expect(403);
+    await guarded.http.get('/ops/hooks').expect(403);
+    await guarded.http.get('/ops/hooks/docs').expect(200);
+    await guarded.http.get('/ops/hooks/docs/').expect(200);
+    await guarded.http.get('/ops/hooks/docs/swagger-ui-bundle.js').expect(200);
+    await guarded.http.get('/ops/hooks/docs/swagger-ui.css').expect(200);
+  });
+
+  it('with a bearer-token guard: the UI loads without the token, the document needs it and declares it', async () => {
+    const docs = `${bearer.admin}/docs`;
+    const page = await bearer.http.get(docs).expect(200);
+    await bearer.http.get(`${docs}/`).expect(200);
+    for (const asset of ['swagger-ui.css', 'swagger-ui-bundle.js']) await bearer.http.get(`${docs}/${asset}`).expect(200);
+    const refused = await bearer.http.get(`${docs}-json`).expect(401);
+    expect(refused.body).toEqual({ statusCode: 401, message: 'Missing or invalid admin token', error: 'Unauthorized' });
+    const doc = (await bearer.http.get(`${docs}-json`).set('authorization', 'Bearer docs-token').expect(200)).body as OpenApi & {
+      security?: unknown;
+      components: { securitySchemes?: Record<string, unknown> };
+    };
+    // Swagger UI's Authorize button, and "Try it out" sending the token on every route.
+    expect(doc.components.securitySchemes).toEqual({ bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }) });
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(doc.paths)).toContain(bearer.admin);
+    // The page starts on a document that only declares the scheme, then loads the real one with the token.
+    expect(page.text).toContain('"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"}}');
+    expect(page.text).toContain("Authorization:'Bearer '+t");
+    const script = page.text.match(/<script>([\s\S]*?)<\/script>/)![1];
+    expect(() => new Function(script)).not.toThrow();
+    expect(page.headers['content-security-policy']).toContain(`'sha256-${createHash('sha256').update(script).digest('base64')}'`);
   });
 
   it('serves no docs with adminDocs: false', async () => {

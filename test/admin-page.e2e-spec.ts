@@ -39,6 +39,12 @@ describe('the admin page at /<adminPath>/ui', () => {
     await host.http.get(`${host.admin}/events`).expect(403);
   });
 
+  it('answers /ui/ with the same page', async () => {
+    const slashed = await host.http.get(`${host.admin}/ui/`).expect(200);
+    expect(slashed.text).toBe((await host.http.get(`${host.admin}/ui`)).text);
+    await host.http.get(`${host.admin}/ui/anything`).expect(404); // not the page
+  });
+
   it('is not served when adminUi is false', async () => {
     await hidden.http.get(`${hidden.admin}/ui`).expect(404);
   });

@@ -3,17 +3,19 @@ import { BullModule } from '@nestjs/bull';
 import { Injectable, Module } from '@nestjs/common';
 import type { CanActivate, ExecutionContext, INestApplication } from '@nestjs/common';
 import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
+import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { BadRequestException } from '@nestjs/common';
-import { WebhookEvent, WebhookPayloadMappingError, WebhookPublisher, WebhooksModule, WebhooksService, webhookMigrations } from '../src/webhooks/index.js';
+import { WebhookEvent, WebhookModuleOptionsError, WebhookPayloadMappingError, WebhookPublisher, WebhooksModule, WebhooksService, webhookMigrations } from '../src/webhooks/index.js';
 import { HttpsReceiver } from './support/https-receiver.js';
 import { eventually } from './support/receiver-checks.js';
 import { MYSQL, REDIS, createTestDatabase, dropQueueKeys, uniqueName } from './support/services.js';
 import { WEBHOOKS_RESOLVED_OPTIONS } from '../src/webhooks/webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../src/webhooks/webhooks.options.js';
+import { selfSignedCertificate } from './support/tls.js';
 import { bootWebhooksHost } from './support/webhooks-host.js';
 import type { WebhooksHost } from './support/webhooks-host.js';
 
@@ -34,12 +36,14 @@ class SettingsModule {}
 describe('WebhooksModule.forRootAsync with module-shaping options beside the factory', () => {
   let app: INestApplication;
   let drop: () => Promise<void>;
+  let database: string;
   const prefix = uniqueName('whq');
   let factoryCalls = 0;
 
   beforeAll(async () => {
     const db = await createTestDatabase();
     drop = db.drop;
+    database = db.name;
     const moduleRef = await Test.createTestingModule({
       imports: [
         TypeOrmModule.forRoot({ type: 'mysql', host: MYSQL.host, port: MYSQL.port, username: MYSQL.user, database: db.name, autoLoadEntities: true, migrations: webhookMigrations, migrationsRun: true, retryAttempts: 0 }),
@@ -80,7 +84,7 @@ describe('WebhooksModule.forRootAsync with module-shaping options beside the fac
     expect(resolved).toMatchObject({ requestTimeoutMs: 4321, adminPath: 'backoffice/hooks', processDeliveries: false, retryDelaysMs: [60_000, 300_000, 1_200_000, 3_600_000, 7_200_000] });
   });
 
-  it('records deliveries but does not send them where processDeliveries is false', async () => {
+  it('records deliveries but does not send them where processDeliveries is false; a worker-only process sends them', async () => {
     const receiver = await HttpsReceiver.start();
     try {
       const http = request(app.getHttpServer());
@@ -92,9 +96,71 @@ describe('WebhooksModule.forRootAsync with module-shaping options beside the fac
       const ds = app.get<DataSource>(getDataSourceToken());
       const [row] = await ds.query('SELECT status, attempts FROM webhook_deliveries WHERE id = ?', [ids[0]]);
       expect(row).toEqual({ status: 'pending', attempts: 0 });
+
+      // A worker-only process as the README shows it: no HTTP at all, the worker beside useFactory.
+      @Module({
+        imports: [
+          TypeOrmModule.forRoot({ type: 'mysql', host: MYSQL.host, port: MYSQL.port, username: MYSQL.user, database, autoLoadEntities: true, retryAttempts: 0 }),
+          BullModule.forRoot({ redis: REDIS, prefix }),
+          EventEmitterModule.forRoot(),
+          WebhooksModule.forRootAsync({
+            useFactory: () => ({ allowPrivateNetworks: true, tls: { ca: selfSignedCertificate().cert } }),
+            processDeliveries: true,
+            adminApi: false,
+          }),
+        ],
+      })
+      class WorkerModule {}
+      const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error'] });
+      try {
+        const [delivered] = await receiver.waitFor(1, { timeoutMs: 30_000 });
+        expect(delivered.headers['x-webhook-id']).toBe(ids[0]);
+        await eventually(async () => {
+          const [after] = await ds.query('SELECT status FROM webhook_deliveries WHERE id = ?', [ids[0]]);
+          return after.status === 'success' ? true : undefined;
+        }, 10_000, 'the delivery recorded as sent');
+      } finally {
+        await worker.close();
+      }
     } finally {
       await receiver.close();
     }
+  });
+});
+
+describe('WebhooksModule.forRootAsync with module-shaping options returned from the factory', () => {
+  const prefix = uniqueName('whq');
+  let drop: (() => Promise<void>) | undefined;
+
+  afterAll(async () => {
+    await drop?.();
+    await dropQueueKeys(prefix);
+  });
+
+  it('refuses to start, naming the options and saying they go beside useFactory', async () => {
+    const db = await createTestDatabase();
+    drop = db.drop;
+    const started = Test.createTestingModule({
+      imports: [
+        TypeOrmModule.forRoot({ type: 'mysql', host: MYSQL.host, port: MYSQL.port, username: MYSQL.user, database: db.name, autoLoadEntities: true, retryAttempts: 0 }),
+        BullModule.forRoot({ redis: REDIS, prefix }),
+        EventEmitterModule.forRoot(),
+        WebhooksModule.forRootAsync({
+          // What a host might write to make an API-only node: too late here to stop the worker.
+          useFactory: () => ({ allowPrivateNetworks: true, processDeliveries: false, adminApi: true }) as never,
+        }),
+      ],
+    })
+      .compile()
+      .then(async (moduleRef) => {
+        await moduleRef.close();
+        return moduleRef;
+      });
+    const error = await started.catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(WebhookModuleOptionsError);
+    expect((error as WebhookModuleOptionsError).options).toEqual(['adminApi', 'processDeliveries']);
+    expect((error as Error).message).toMatch(/"adminApi", "processDeliveries" were returned from useFactory/);
+    expect((error as Error).message).toContain('beside useFactory');
   });
 });
 

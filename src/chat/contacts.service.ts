@@ -31,7 +31,7 @@ export class ContactsService {
   async update(rawId: string, input: UpdateContactDto) {
     const given = EDITABLE.filter((field) => input[field] !== undefined);
     if (given.length === 0) {
-      throw new BadRequestException(`Give at least one of ${EDITABLE.join(', ')}`);
+      throw new BadRequestException([`Give at least one of ${EDITABLE.join(', ')}`]);
     }
     const contact = await this.find(rawId);
     const changed = given.filter((field) => (contact[field] ?? null) !== input[field]);

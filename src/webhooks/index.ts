@@ -32,12 +32,17 @@ export { WebhookDelivery } from './delivery-log/webhook-delivery.entity.js';
 export { WebhookDeliveryAttempt } from './delivery-log/webhook-delivery-attempt.entity.js';
 export { CreateWebhookTables1737000000000 } from './migrations/1737000000000-create-webhook-tables.js';
 export { AddWebhookRateLimit1738000000000 } from './migrations/1738000000000-add-webhook-rate-limit.js';
+export { AddWebhookStatsIndexes1738100000000 } from './migrations/1738100000000-add-webhook-stats-indexes.js';
+export { AddDeliveryTraceparent1738200000000 } from './migrations/1738200000000-add-delivery-traceparent.js';
 export { AddAttemptResponses1739000000000 } from './migrations/1739000000000-add-attempt-responses.js';
 export { verifyWebhookSignature } from './security/webhook-signature.js';
 export type { VerifyWebhookOptions, WebhookHeaders } from './security/webhook-signature.js';
 export { WebhookVerificationError } from './errors/webhook-verification.error.js';
 export type { WebhookVerificationFailure } from './errors/webhook-verification.error.js';
 export { WebhookPayloadMappingError } from './errors/webhook-payload-mapping.error.js';
+export { WebhookModuleOptionsError } from './errors/webhook-module-options.error.js';
+export { WebhookSecretKeyError } from './errors/webhook-secret-key.error.js';
+export type { WebhookSecretKeyProblem } from './errors/webhook-secret-key.error.js';
 export {
   WEBHOOK_DISABLED_EVENT,
   WEBHOOK_DELIVERED_EVENT,

@@ -1,12 +1,14 @@
 import { HttpModule } from '@nestjs/axios';
 import { BullModule } from '@nestjs/bull';
-import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
-import type { DynamicModule, Provider } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Inject, Module } from '@nestjs/common';
+import type { DynamicModule, NestModule, Provider, Type } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { WEBHOOKS_MODULE_CLASS, WEBHOOKS_SWAGGER, createWebhooksAdminDocsController } from './admin/webhooks-admin-docs.controller.js';
 import { createWebhooksAdminPageController } from './admin/webhooks-admin-page.controller.js';
 import { createWebhooksAdminController } from './admin/webhooks-admin.controller.js';
 import { applyWebhooksOpenApi } from './admin/openapi/webhooks-openapi.apply.js';
+import { addTrailingSlashRoutes } from './admin/webhooks-trailing-slash.js';
 import { loadSwagger } from './admin/openapi/webhooks-swagger.loader.js';
 import { WebhookAfterCommit } from './events/webhook-after-commit.js';
 import { WEBHOOKS_QUEUE_SETTINGS, WebhookDeliveryQueue } from './engine/webhook-delivery.queue.js';
@@ -37,6 +39,8 @@ import type { WebhooksModuleExtras, WebhooksModuleOptions } from './webhooks.opt
 import { WebhooksService } from './webhooks.service.js';
 
 const WEBHOOKS_MODULE_EXTRAS = Symbol('WEBHOOKS_MODULE_EXTRAS');
+/** The controllers this instance of the module serves (none on a worker-only process). */
+const WEBHOOKS_CONTROLLERS = Symbol('WEBHOOKS_CONTROLLERS');
 
 function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): DynamicModule {
   const extras = resolveWebhooksExtras(given);
@@ -88,6 +92,9 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
     WebhooksService,
   ];
   if (extras.processDeliveries) providers.push(WebhookDeliveryWorker, WebhookDeliveryReconciler, WebhookDeliveryPruner);
+  // The page and the docs go first: the API's `GET /:id` would otherwise answer `/ui` and `/docs`.
+  const controllers = extras.adminApi ? [...(page ? [page] : []), ...(docs ? [docs] : []), admin] : [];
+  providers.push({ provide: WEBHOOKS_CONTROLLERS, useValue: controllers });
   return {
     ...definition,
     imports: [
@@ -96,8 +103,7 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
       BullModule.registerQueue({ name: WEBHOOKS_QUEUE, settings: WEBHOOKS_QUEUE_SETTINGS }),
       HttpModule,
     ],
-    // The page and the docs go first: the API's `GET /:id` would otherwise answer `/ui` and `/docs`.
-    controllers: extras.adminApi ? [...(page ? [page] : []), ...(docs ? [docs] : []), admin] : [],
+    controllers,
     providers,
     exports: [WebhooksService, WebhookPublisher, WEBHOOKS_RESOLVED_OPTIONS],
   };
@@ -115,4 +121,17 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<WebhooksModule
  * `forRootAsync()`; the host provides TypeORM, Bull and the event emitter.
  */
 @Module({})
-export class WebhooksModule extends ConfigurableModuleClass {}
+export class WebhooksModule extends ConfigurableModuleClass implements NestModule {
+  constructor(
+    @Inject(WEBHOOKS_CONTROLLERS) private readonly controllers: Array<Type<unknown>>,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    super();
+  }
+
+  /** Runs once the HTTP adapter is known and before the routes are registered. */
+  configure(): void {
+    // `/ui/` and `/docs/` answer on Fastify too, as they do on Express.
+    addTrailingSlashRoutes(this.adapterHost.httpAdapter, this.controllers);
+  }
+}

@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { rootCertificates } from 'node:tls';
+import { WebhookModuleOptionsError } from './errors/webhook-module-options.error.js';
 import { resolveWebhooksOptions } from './webhooks.options.js';
 
 describe('resolveWebhooksOptions', () => {
@@ -44,5 +46,21 @@ describe('resolveWebhooksOptions', () => {
     expect(() => resolveWebhooksOptions({ transport: {} as never })).toThrow(/option "transport" must have a send\(request\) method/);
     const transport = { send: async () => ({ statusCode: 200, durationMs: 0, responseBody: '', responseHeaders: {}, error: null }) };
     expect(resolveWebhooksOptions({ transport }).transport).toBe(transport);
+  });
+
+  it('refuses a module-shaping option among the options (what forRootAsync\'s factory returned)', () => {
+    const given = { requestTimeoutMs: 500, processDeliveries: false } as never;
+    expect(() => resolveWebhooksOptions(given)).toThrow(WebhookModuleOptionsError);
+    expect(() => resolveWebhooksOptions(given)).toThrow(/"processDeliveries" was returned from useFactory.*beside useFactory/);
+    expect(() => resolveWebhooksOptions({ adminPath: undefined } as never)).not.toThrow();
+  });
+
+  it("adds tls.ca to Node's public CAs rather than replacing them", () => {
+    expect(resolveWebhooksOptions().tls).toEqual({});
+    const ca = resolveWebhooksOptions({ tls: { ca: 'INTERNAL-CA-PEM' } }).tls.ca as string[];
+    expect(ca.slice(0, rootCertificates.length)).toEqual([...rootCertificates]);
+    expect(ca.slice(rootCertificates.length)).toEqual(['INTERNAL-CA-PEM']);
+    const two = resolveWebhooksOptions({ tls: { ca: ['A', 'B'] } }).tls.ca as string[];
+    expect(two.slice(rootCertificates.length)).toEqual(['A', 'B']);
   });
 });

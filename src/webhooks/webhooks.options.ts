@@ -1,5 +1,7 @@
 import type { CanActivate, Type } from '@nestjs/common';
+import { rootCertificates } from 'node:tls';
 import type { WebhookPayloadMappers } from './events/webhook-payload.mapper.js';
+import { WebhookModuleOptionsError } from './errors/webhook-module-options.error.js';
 import { WebhookAllowList } from './security/webhook-allow-list.js';
 import { systemDnsLookup } from './security/webhook-dns.lookup.js';
 import { DEFAULT_ADMIN_PATH } from './webhooks.constants.js';
@@ -121,10 +123,17 @@ export function resolveWebhooksExtras(given: WebhooksModuleExtras = {}): Require
   return { ...extras, adminPath: extras.adminPath.replace(/^\/+|\/+$/g, '') };
 }
 
+/**
+ * `given` is what `forRoot` got without the module-shaping options (the builder takes
+ * them out), or what `forRootAsync`'s `useFactory` returned: there they came too late
+ * to shape anything, and are refused rather than silently ignored.
+ */
 export function resolveWebhooksOptions(
   given: WebhooksModuleOptions = {},
   extras: WebhooksModuleExtras = {},
 ): ResolvedWebhooksOptions {
+  const misplaced = Object.keys(DEFAULT_EXTRAS).filter((key) => (given as Record<string, unknown>)[key] !== undefined);
+  if (misplaced.length > 0) throw new WebhookModuleOptionsError(misplaced);
   const resolved: ResolvedWebhooksOptions = {
     requireHttps: true,
     allowPrivateNetworks: false,
@@ -139,15 +148,24 @@ export function resolveWebhooksOptions(
     deliveryRetentionDays: 30,
     reconcileIntervalMs: 15_000,
     userAgent: `${WEBHOOKS_PACKAGE_NAME}/${WEBHOOKS_PACKAGE_VERSION}`,
-    tls: {},
     allowedHosts: [],
     dnsLookup: systemDnsLookup,
     ...defined(given),
     ...resolveWebhooksExtras(extras),
     payloadMappers: { ...(given.payloadMappers ?? {}) },
+    tls: withPublicCas(given.tls),
   };
   assertOptions(resolved);
   return resolved;
+}
+
+/**
+ * `tls.ca` adds to Node's trust store: Node's own `ca` option replaces it, which would
+ * make every receiver with a public certificate fail once an internal CA is given.
+ */
+function withPublicCas(tls: WebhookTlsOptions | undefined): WebhookTlsOptions {
+  if (!tls?.ca) return { ...tls };
+  return { ...tls, ca: [...rootCertificates, ...[tls.ca].flat()] };
 }
 
 function assertOptions(o: ResolvedWebhooksOptions): void {

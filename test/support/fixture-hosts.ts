@@ -127,3 +127,50 @@ async function linkTree(from: string, to: string): Promise<void> {
 export function tsc(host: string, project: string, emit = false): Promise<string> {
   return runOk(process.execPath, [join(host, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project, ...(emit ? [] : ['--noEmit'])], { cwd: host });
 }
+
+/** A package of the README's install lines: `@nestjs/bull@^11` → name `@nestjs/bull`, major 11. */
+export interface InstallSpec {
+  name: string;
+  /** The major a `@^N` pins; undefined when unpinned (npm takes the latest). */
+  major?: number;
+  optional: boolean;
+}
+
+/**
+ * The packages of the README's install lines for a NestJS major ("For a **NestJS 12** app"):
+ * the first `npm install` line is required, the next ones optional. This package itself
+ * is left out: the hosts install it from the packed tarball.
+ */
+export function readmeInstallSpecs(nestMajor: number): InstallSpec[] {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const start = readme.indexOf(`For a **NestJS ${nestMajor}** app`);
+  if (start < 0) throw new Error(`README.md has no install lines "For a **NestJS ${nestMajor}** app"`);
+  const block = /```bash\n([\s\S]*?)```/.exec(readme.slice(start))?.[1];
+  if (!block) throw new Error(`README.md has no bash block after "For a **NestJS ${nestMajor}** app"`);
+  const commands = block.replace(/\\\n/g, ' ').split('\n').map((line) => line.replace(/#.*$/, '').trim()).filter(Boolean);
+  return commands.flatMap((command, index) => {
+    const [npm, install, ...packages] = command.split(/\s+/);
+    if (npm !== 'npm' || install !== 'install') throw new Error(`Not an npm install line in README.md: ${command}`);
+    return packages
+      .filter((spec) => spec !== 'nestjs-chat-webhooks')
+      .map((spec) => {
+        const at = spec.lastIndexOf('@');
+        const name = at > 0 ? spec.slice(0, at) : spec;
+        const range = at > 0 ? spec.slice(at + 1) : undefined;
+        const major = range === undefined ? undefined : Number(/^\^(\d+)$/.exec(range)?.[1] ?? NaN);
+        if (Number.isNaN(major)) throw new Error(`README.md pins ${spec}: only "^N" ranges are checked here`);
+        return { name, major, optional: index > 0 };
+      });
+  });
+}
+
+/** The version the fixture's package-lock.json installs for a direct dependency, or undefined. */
+export function lockedVersion(host: string, name: string): string | undefined {
+  const lock = JSON.parse(readFileSync(join(HOSTS, host, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+  return lock.packages[`node_modules/${name}`]?.version;
+}
+
+/** The fixture's `dependencies` (what its package.json says it needs to run). */
+export function hostDependencies(host: string): Record<string, string> {
+  return (JSON.parse(readFileSync(join(HOSTS, host, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
+}

@@ -106,11 +106,18 @@ export class WebhookEndpointsService {
     this.changed();
   }
 
+  /**
+   * The secrets to sign an attempt with. Throws `WebhookSecretKeyError` when they are
+   * stored encrypted and this process cannot open them (no `secretEncryptionKey`, or
+   * another one than the node that saved them): its message names the webhook and says
+   * which key to set. Nothing should be sent unsigned in that case.
+   */
   signingSecrets(endpoint: WebhookEndpoint, now = new Date()): WebhookSigningSecrets {
     const previousValid = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
+    const owner = { id: endpoint.id, name: endpoint.name };
     return {
-      secret: this.secrets.open(endpoint.secret),
-      previousSecret: previousValid ? this.secrets.open(endpoint.previousSecret) : null,
+      secret: this.secrets.open(endpoint.secret, owner),
+      previousSecret: previousValid ? this.secrets.open(endpoint.previousSecret, owner) : null,
     };
   }
 
@@ -210,7 +217,8 @@ export class WebhookEndpointsService {
       await this.urlPolicy.check(url);
     } catch (err) {
       if (err instanceof WebhookUrlError || err instanceof WebhookBlockedAddressError) {
-        throw new BadRequestException(err.message);
+        // An array, as every other 400 of the admin API has it, and naming the field.
+        throw new BadRequestException([err.fieldMessage]);
       }
       throw err;
     }

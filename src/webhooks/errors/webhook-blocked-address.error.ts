@@ -10,4 +10,9 @@ export class WebhookBlockedAddressError extends Error {
     );
     this.name = 'WebhookBlockedAddressError';
   }
+
+  /** The message naming the field it is about, as a 400 of the admin API gives it. */
+  get fieldMessage(): string {
+    return `url must not point to a private network: ${this.message}`;
+  }
 }

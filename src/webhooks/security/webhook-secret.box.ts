@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { WebhookSecretKeyError } from '../errors/webhook-secret-key.error.js';
 import { WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
 
@@ -51,15 +52,25 @@ export class WebhookSecretBox implements OnModuleInit {
     return `${PREFIX}${iv.toString('base64')}:${cipher.getAuthTag().toString('base64')}:${data.toString('base64')}`;
   }
 
-  open(stored: string | null | undefined): string | null {
+  /**
+   * The secret as typed. Throws `WebhookSecretKeyError` (saying which key to set) when
+   * it is stored encrypted and this process's key is missing or another one; `webhook`
+   * names whose secret it is in that message.
+   */
+  open(stored: string | null | undefined, webhook?: { id: string; name: string }): string | null {
     if (stored === null || stored === undefined) return null;
     if (!stored.startsWith(PREFIX)) return stored;
-    if (!this.key) {
-      throw new Error('A webhook secret is stored encrypted but secretEncryptionKey is not set: pass the key it was encrypted with.');
+    if (!this.key) throw new WebhookSecretKeyError('missing_key', webhook);
+    const parts = stored.slice(PREFIX.length).split(':');
+    const [iv, tag, data] = parts.map((part) => Buffer.from(part, 'base64'));
+    if (parts.length !== 3 || iv.length !== 12 || tag.length !== 16) throw new WebhookSecretKeyError('unreadable', webhook);
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
+    } catch (err) {
+      // GCM's tag check fails: another key (or a changed row).
+      throw new WebhookSecretKeyError('wrong_key', webhook, { cause: err });
     }
-    const [iv, tag, data] = stored.slice(PREFIX.length).split(':').map((part) => Buffer.from(part, 'base64'));
-    const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
   }
 }

@@ -54,7 +54,7 @@ export class WebhookUrlPolicy {
       throw new WebhookUrlError(`url must use http or https, not ${url.protocol.replace(/:$/, '').slice(0, 20)}`);
     }
     if (this.options.requireHttps && url.protocol !== 'https:') {
-      throw new WebhookUrlError('Webhook URL must use HTTPS');
+      throw new WebhookUrlError('Webhook URL must use HTTPS', 'must use HTTPS');
     }
     if (url.username || url.password) {
       throw new WebhookUrlError('url must not contain credentials (user:password@); use a signing secret instead');

@@ -343,7 +343,11 @@ const MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyDoc>]> = [
     WebhookErrorModel,
     {
       statusCode: { type: 'integer', description: 'The HTTP status.', example: 400 },
-      message: { type: 'string', description: 'What is wrong (may be an array of messages).', example: 'Webhook URL must use HTTPS' },
+      message: {
+        type: 'string',
+        description: 'What is wrong: on a 400 an array of strings, one per problem, each starting with the field it names; otherwise one string.',
+        example: ['url must use HTTPS: Webhook URL must use HTTPS'],
+      },
       error: { type: 'string', description: 'The status text.', example: 'Bad Request' },
     },
   ],
