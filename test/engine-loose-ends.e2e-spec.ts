@@ -144,3 +144,37 @@ describe('a stopping worker', () => {
     expect(sent.get(d2)?.map((r) => header(r, 'x-webhook-attempt'))).toEqual(['1']);
   }, 30_000);
 });
+
+describe('a worker that cannot open a webhook secret', () => {
+  let api: WebhooksHost | undefined;
+  let worker: WebhooksHost | undefined;
+  let receiver: HttpsReceiver;
+
+  beforeAll(async () => {
+    receiver = await HttpsReceiver.start();
+    api = await bootWebhooksHost({ options: { processDeliveries: false, secretEncryptionKey: 'k'.repeat(32), retryDelaysMs: [60_000] } });
+    // Started without the API node's key.
+    worker = await bootWebhooksHost({ database: api.database, queuePrefix: api.queuePrefix, options: { retryDelaysMs: [60_000] } });
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await receiver?.close();
+  });
+
+  it('sends nothing unsigned, and the log says which key to set', async () => {
+    const created = await api!.http.post(api!.admin).send({ name: 's', url: receiver.url('/s'), secret: 'a-signing-secret-of-some-length', events: ['tag.added'] }).expect(201);
+    const [[id]] = (await api!.emitter.emitAsync(WebhookEvent.TagAdded, conversation(1))) as string[][];
+    const d = await eventually(async () => {
+      const now = (await api!.http.get(`${api!.admin}/${created.body.id}/deliveries/${id}`).expect(200)).body;
+      return now.attempts === 1 ? now : undefined;
+    }, 10_000, 'the attempt to be recorded');
+    expect(d.status).toBe('retrying');
+    expect(d.error).toContain('secretEncryptionKey');
+    expect(receiver.received()).toEqual([]);
+    // Not the receiver's fault: no streak, no pause.
+    const view = (await api!.http.get(`${api!.admin}/${created.body.id}`).expect(200)).body;
+    expect(view).toMatchObject({ enabled: true, consecutiveFailures: 0, pausedUntil: null });
+  });
+});

@@ -3,6 +3,8 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { WebhookEndpoint } from '../endpoints/webhook-endpoint.entity.js';
 import { WebhookEndpointCache } from '../endpoints/webhook-endpoint.cache.js';
 import { WebhookEndpointsService } from '../endpoints/webhook-endpoints.service.js';
+import type { WebhookSigningSecrets } from '../endpoints/webhook-endpoints.service.js';
+import { WebhookSecretKeyError } from '../errors/webhook-secret-key.error.js';
 import { WebhookTelemetry } from '../telemetry/webhook.telemetry.js';
 import { WEBHOOK_PAUSED_EVENT, WEBHOOK_RESUMED_EVENT, WEBHOOKS_RESOLVED_OPTIONS, WEBHOOKS_TRANSPORT } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
@@ -93,6 +95,7 @@ function webhookRef(endpoint: WebhookEndpoint): { id: string; name: string; url:
 export class WebhookDeliveryRunner {
   private readonly logger = new Logger('WebhooksModule');
   private stopping = false;
+  private readonly unsignableWarned = new Map<string, number>();
 
   constructor(
     private readonly store: WebhookDeliveryStore,
@@ -206,7 +209,17 @@ export class WebhookDeliveryRunner {
   private async attempt(work: Work, endpoint: WebhookEndpoint, slot?: Slot, takeNext = false): Promise<Step> {
     const { deliveryId, attempt, isTest } = work;
     const at = slot?.at ?? new Date();
-    const { secret, previousSecret } = this.endpoints.signingSecrets(endpoint, at);
+    // A secret this process cannot open (a worker without the API node's key): nothing goes out unsigned.
+    let secrets: WebhookSigningSecrets | undefined;
+    let unsignable: WebhookSecretKeyError | undefined;
+    try {
+      secrets = this.endpoints.signingSecrets(endpoint, at);
+    } catch (err) {
+      if (!(err instanceof WebhookSecretKeyError)) throw err;
+      unsignable = err;
+      this.warnUnsignable(err, endpoint.id);
+    }
+    const { secret, previousSecret } = secrets ?? { secret: null, previousSecret: null };
     const headers = buildWebhookHeaders({
       deliveryId,
       event: work.event,
@@ -222,7 +235,9 @@ export class WebhookDeliveryRunner {
     Object.assign(headers, traced.headers);
     // While it runs (the send, then the record), its slot's lease is renewed: nothing in flight is ever taken for lost.
     const lease = slot ? this.keepLease(endpoint.id, deliveryId, slot.token) : undefined;
-    const result = await this.sender.send({ url: endpoint.url, headers, body: work.body });
+    const result: WebhookHttpResult = unsignable
+      ? { statusCode: null, durationMs: 0, responseBody: null, responseHeaders: {}, error: unsignable.message, transient: false }
+      : await this.sender.send({ url: endpoint.url, headers, body: work.body });
     const decision = decideAttempt(result, { attempt, isTest, retryDelaysMs: this.options.retryDelaysMs });
     const error = decision.status === 'success' ? null : decision.error;
     traced.end({ statusCode: result.statusCode, durationMs: result.durationMs, success: decision.status === 'success', error });
@@ -249,7 +264,8 @@ export class WebhookDeliveryRunner {
       lease?.stop();
       // After the record: a stale job for this attempt, let in once the slot is free, finds it made.
       if (slot) {
-        const outcome = this.gateOutcome(result, decision);
+        // This process' configuration, not the receiver: the breaker counts nothing.
+        const outcome = unsignable ? 'none' : this.gateOutcome(result, decision);
         const nextToken = takeNext && !this.stopping ? WebhookEndpointGate.token() : undefined;
         const released = await this.gate
           .release(endpoint.id, deliveryId, recorded ? attempt : 0, outcome, result.durationMs, endpoint.rateLimit, decision.retryAfterMs ?? 0, slot.token, nextToken)
@@ -274,10 +290,18 @@ export class WebhookDeliveryRunner {
     }
     if (decision.status === 'retrying') {
       await this.queue.enqueue([{ ...this.jobOf(work), attempt: attempt + 1, delayMs: decision.delayMs }]);
-    } else if (!isTest) {
+    } else if (!isTest && !unsignable) {
       await this.settleEndpoint(endpoint, decision);
     }
     return { outcome, next };
+  }
+
+  /** Says, once a minute per webhook at most, that this process cannot sign for it. */
+  private warnUnsignable(err: WebhookSecretKeyError, webhookId: string): void {
+    const now = Date.now();
+    if ((this.unsignableWarned.get(webhookId) ?? 0) > now - 60_000) return;
+    this.unsignableWarned.set(webhookId, now);
+    this.logger.error(err.message);
   }
 
   /** What the breaker counts of an attempt: nothing when it was cut short by this worker's own stop. */
