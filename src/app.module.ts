@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
-import type { DynamicModule, NestApplicationOptions } from '@nestjs/common';
+import type { DynamicModule, NestApplicationOptions, OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -12,6 +12,7 @@ import { chatMigrations } from './chat/chat.entities.js';
 import { ChatModule } from './chat/chat.module.js';
 import { HealthModule } from './chat/health.module.js';
 import { databaseConnectionOptions } from './chat/ensure-database.js';
+import { bullConnection } from './chat/redis-connection.js';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from './demo.config.js';
 import type { DemoConfig } from './demo.config.js';
 import { WebhooksModule, webhookMigrations } from './webhooks/index.js';
@@ -44,18 +45,13 @@ export function typeOrmOptions(databaseUrl: string, retryAttempts?: number): Typ
   };
 }
 
-/** Bull takes `redis://` URLs as they are; `rediss://` needs its TLS spelled out. */
-function redisOptions(redisUrl: string) {
-  const url = new URL(redisUrl);
-  if (url.protocol !== 'rediss:') return redisUrl;
-  return {
-    host: url.hostname,
-    port: url.port ? Number(url.port) : 6379,
-    username: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
-    tls: {},
-  };
+/** Ends the demo's own Redis clients when the app closes. */
+class RedisConnectionCloser implements OnApplicationShutdown {
+  constructor(private readonly close: () => Promise<void>) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
 }
 
 /** The demo live-chat host: its own chat domain plus `WebhooksModule`, the way a host app wires it. */
@@ -64,11 +60,14 @@ export class AppModule {
   static forRoot(config: AppConfig = {}): DynamicModule {
     const { adminGuards = [], ...webhooks } = config.webhooks ?? {};
     const worker = config.role === 'worker';
+    const redis = bullConnection({ redisUrl: config.redisUrl ?? DEFAULT_REDIS_URL, clusterNodes: config.redisClusterNodes, queuePrefix: config.queuePrefix });
     return {
       module: AppModule,
+      // Last at shutdown, after the queue has closed: the cluster clients Bull leaves open.
+      providers: [{ provide: RedisConnectionCloser, useFactory: () => new RedisConnectionCloser(redis.close) }],
       imports: [
         TypeOrmModule.forRoot(typeOrmOptions(config.databaseUrl ?? DEFAULT_DATABASE_URL, config.retryAttempts)),
-        BullModule.forRoot({ redis: redisOptions(config.redisUrl ?? DEFAULT_REDIS_URL), prefix: config.queuePrefix }),
+        BullModule.forRoot(redis.options),
         EventEmitterModule.forRoot(),
         WebhooksModule.forRoot({
           ...webhooks,

@@ -185,6 +185,22 @@ describe('loadDemoConfig', () => {
     expect(problems[0]).toContain(name);
   });
 
+  it('reads REDIS_CLUSTER_NODES, and wants a hash-tagged queue prefix with it', () => {
+    const config = loadDemoConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7001, redis-b:7002,[::1]:7003' });
+    expect(config.redisClusterNodes).toEqual([
+      { host: '127.0.0.1', port: 7001 },
+      { host: 'redis-b', port: 7002 },
+      { host: '::1', port: 7003 },
+    ]);
+    expect(loadDemoConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7001', WEBHOOKS_QUEUE_PREFIX: '{chat}' }).queuePrefix).toBe('{chat}');
+    expect(() => loadDemoConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7001', WEBHOOKS_QUEUE_PREFIX: 'chat' })).toThrow(
+      'WEBHOOKS_QUEUE_PREFIX must carry a hash tag on a Redis Cluster (e.g. "{chat}")',
+    );
+    expect(() => loadDemoConfig({ REDIS_CLUSTER_NODES: '127.0.0.1' })).toThrow('REDIS_CLUSTER_NODES must be host:port pairs');
+    expect(() => loadDemoConfig({ REDIS_CLUSTER_NODES: 'a:99999' })).toThrow('REDIS_CLUSTER_NODES must be host:port pairs');
+    expect(loadDemoConfig({}).redisClusterNodes).toBeUndefined();
+  });
+
   it('reports every invalid variable at once', () => {
     let error: unknown;
     try {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { DatabaseUrlError, parseDatabaseUrl } from './chat/ensure-database.js';
 import type { DemoDatabaseType } from './chat/ensure-database.js';
+import type { RedisClusterNode } from './chat/redis-connection.js';
+import { hasHashTag } from './webhooks/errors/webhook-redis-cluster.error.js';
 import type { WebhooksModuleExtras, WebhooksModuleOptions } from './webhooks/index.js';
 
 export const DEFAULT_PORT = 3000;
@@ -16,6 +18,8 @@ export interface DemoConfig {
   databaseUrl: string;
   databaseType: DemoDatabaseType;
   redisUrl: string;
+  /** From `REDIS_CLUSTER_NODES` (`host:port,...`): a Redis Cluster, used instead of `redisUrl`. */
+  redisClusterNodes?: RedisClusterNode[];
   /** Set: the admin API wants `Authorization: Bearer <adminToken>`. Unset: it is open. */
   adminToken?: string;
   webhooks: DemoWebhooksOptions;
@@ -101,10 +105,17 @@ export function loadDemoConfig(env: Env = process.env): DemoConfig {
   const database = attempt(() => parseDatabaseUrl(databaseUrl, 'DATABASE_URL'));
   const redisUrl = read('REDIS_URL') ?? DEFAULT_REDIS_URL;
   attempt(() => parseRedisUrl(redisUrl, 'REDIS_URL'));
+  const clusterRaw = read('REDIS_CLUSTER_NODES');
+  const redisClusterNodes = clusterRaw === undefined ? undefined : attempt(() => parseClusterNodes(clusterRaw, 'REDIS_CLUSTER_NODES'));
   const queuePrefix = attempt(() => {
     const raw = read('WEBHOOKS_QUEUE_PREFIX');
-    if (raw !== undefined && !/^[A-Za-z0-9_.:-]{1,100}$/.test(raw)) {
-      throw new DemoConfigError([`WEBHOOKS_QUEUE_PREFIX must be letters, digits, _ . : or -; got "${raw}".`]);
+    if (raw !== undefined && !/^[A-Za-z0-9_.:{}-]{1,100}$/.test(raw)) {
+      throw new DemoConfigError([`WEBHOOKS_QUEUE_PREFIX must be letters, digits, _ . : - { or }; got "${raw}".`]);
+    }
+    if (raw !== undefined && clusterRaw !== undefined && !hasHashTag(raw)) {
+      throw new DemoConfigError([
+        `WEBHOOKS_QUEUE_PREFIX must carry a hash tag on a Redis Cluster (e.g. "{${raw}}"), so every key of the queue is in one slot; got "${raw}".`,
+      ]);
     }
     return raw;
   });
@@ -134,6 +145,7 @@ export function loadDemoConfig(env: Env = process.env): DemoConfig {
     databaseUrl,
     databaseType: database!.type,
     redisUrl,
+    ...(redisClusterNodes ? { redisClusterNodes } : {}),
     adminToken,
     webhooks: webhooks as DemoWebhooksOptions,
     ...(queuePrefix ? { queuePrefix } : {}),
@@ -214,4 +226,17 @@ function parseRedisUrl(raw: string, name: string): void {
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
     throw new DemoConfigError([`${name} must start with redis:// or rediss://; got "${url.protocol}//".`]);
   }
+}
+
+/** `host:port,host:port,...`: the nodes of a Redis Cluster to start from. */
+function parseClusterNodes(raw: string, name: string): RedisClusterNode[] {
+  const nodes = raw.split(',').map((part) => part.trim()).filter(Boolean);
+  const bad = nodes.filter((n) => !/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(n) || Number(n.split(':').pop()) > 65_535);
+  if (nodes.length === 0 || bad.length > 0) {
+    throw new DemoConfigError([`${name} must be host:port pairs separated by commas (e.g. "10.0.0.1:7000,10.0.0.2:7000"); got "${raw}".`]);
+  }
+  return nodes.map((n) => {
+    const at = n.lastIndexOf(':');
+    return { host: n.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(n.slice(at + 1)) };
+  });
 }

@@ -42,6 +42,7 @@ export type { WebhookVerificationFailure } from './errors/webhook-verification.e
 export { WebhookPayloadMappingError } from './errors/webhook-payload-mapping.error.js';
 export { WebhookModuleOptionsError } from './errors/webhook-module-options.error.js';
 export { WebhookSecretKeyError } from './errors/webhook-secret-key.error.js';
+export { WebhookRedisClusterError } from './errors/webhook-redis-cluster.error.js';
 export type { WebhookSecretKeyProblem } from './errors/webhook-secret-key.error.js';
 export {
   WEBHOOK_DISABLED_EVENT,

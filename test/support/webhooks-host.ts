@@ -5,6 +5,7 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
+import { bullConnection } from '../../src/chat/redis-connection.js';
 import { WebhookEndpointCache } from '../../src/webhooks/endpoints/webhook-endpoint.cache.js';
 import { WebhookPublisher, WebhooksModule, webhookMigrations } from '../../src/webhooks/index.js';
 import type { WebhooksModuleExtras, WebhooksModuleOptions } from '../../src/webhooks/index.js';
@@ -37,6 +38,8 @@ export interface HostOptions {
   logger?: LoggerService;
   /** Another Redis for Bull (e.g. a closed port, to play Redis down). */
   redis?: { host: string; port: number };
+  /** A Redis Cluster for Bull instead (the queue prefix then carries a hash tag). */
+  redisCluster?: Array<{ host: string; port: number }>;
 }
 
 /**
@@ -51,7 +54,10 @@ export async function bootWebhooksHost(host: HostOptions = {}): Promise<Webhooks
     : engine === 'postgres'
       ? await createPostgresDatabase()
       : await createTestDatabase();
-  const queuePrefix = host.queuePrefix ?? uniqueName('whq');
+  const queuePrefix = host.queuePrefix ?? (host.redisCluster ? `{${uniqueName('whq')}}` : uniqueName('whq'));
+  const redis = host.redisCluster
+    ? bullConnection({ redisUrl: '', clusterNodes: host.redisCluster, queuePrefix })
+    : { options: { redis: { ...(host.redis ?? REDIS) }, prefix: queuePrefix }, close: async () => undefined };
   const options: WebhooksModuleOptions & WebhooksModuleExtras = {
     allowPrivateNetworks: true,
     tls: { ca: selfSignedCertificate().cert },
@@ -69,7 +75,7 @@ export async function bootWebhooksHost(host: HostOptions = {}): Promise<Webhooks
         migrationsRun: true,
         retryAttempts: 0,
       }),
-      BullModule.forRoot({ redis: { ...(host.redis ?? REDIS) }, prefix: queuePrefix }),
+      BullModule.forRoot(redis.options),
       EventEmitterModule.forRoot(),
       WebhooksModule.forRoot(options),
     ],
@@ -89,8 +95,9 @@ export async function bootWebhooksHost(host: HostOptions = {}): Promise<Webhooks
     forgetEndpoints: () => app.get(WebhookEndpointCache).invalidate(),
     close: async () => {
       await app.close();
+      await redis.close();
       await db.drop();
-      if (!host.queuePrefix) await dropQueueKeys(queuePrefix);
+      if (!host.queuePrefix && !host.redisCluster) await dropQueueKeys(queuePrefix);
     },
   };
 }

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { WebhookRedisClusterError, hasHashTag } from '../errors/webhook-redis-cluster.error.js';
 import { WEBHOOKS_QUEUE, WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
 import { WebhookGroupCommit } from './webhook-group-commit.js';
@@ -303,6 +304,9 @@ export class WebhookEndpointGate {
     @Inject(WEBHOOKS_RESOLVED_OPTIONS) private readonly options: ResolvedWebhooksOptions,
   ) {
     const client = queue.client as GateRedis;
+    // On a Redis Cluster every key a script touches must be in one slot: the queue's prefix must carry a hash tag.
+    const prefix = queue.toKey('');
+    if ((client as { isCluster?: boolean }).isCluster && !hasHashTag(prefix)) throw new WebhookRedisClusterError(prefix.replace(/:webhooks:$/, ''));
     if (typeof client.webhooksAcquire !== 'function') {
       client.defineCommand('webhooksAcquire', { lua: ACQUIRE });
       client.defineCommand('webhooksRelease', { lua: RELEASE });
