@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ConsoleLogger } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
@@ -8,7 +9,9 @@ import { WebhookDeliveryRunner } from '../src/webhooks/engine/webhook-delivery.r
 import { WebhookEndpointGate } from '../src/webhooks/engine/webhook-endpoint.gate.js';
 import { WebhookEvent } from '../src/webhooks/index.js';
 import { WEBHOOKS_QUEUE } from '../src/webhooks/webhooks.constants.js';
-import { byDeliveryId, header } from './support/delivery-support.js';
+import { byDeliveryId, claimRedisDatabase, header } from './support/delivery-support.js';
+import type { ClaimedRedisDatabase } from './support/delivery-support.js';
+import { REDIS } from './support/services.js';
 import { HttpsReceiver } from './support/https-receiver.js';
 import { eventually } from './support/receiver-checks.js';
 import { bootWebhooksHost } from './support/webhooks-host.js';
@@ -176,5 +179,56 @@ describe('a worker that cannot open a webhook secret', () => {
     // Not the receiver's fault: no streak, no pause.
     const view = (await api!.http.get(`${api!.admin}/${created.body.id}`).expect(200)).body;
     expect(view).toMatchObject({ enabled: true, consecutiveFailures: 0, pausedUntil: null });
+  });
+});
+
+describe('Redis loses its data while an attempt is in flight', () => {
+  let host: WebhooksHost | undefined;
+  let receiver: HttpsReceiver;
+  let redis: ClaimedRedisDatabase;
+  const hold = gateOf();
+  const warnings: string[] = [];
+
+  beforeAll(async () => {
+    redis = await claimRedisDatabase();
+    receiver = await HttpsReceiver.start(async (req, res) => {
+      if (req.path === '/slow') await hold.opened;
+      res.writeHead(200).end('ok');
+    });
+    const logger = new (class extends ConsoleLogger {
+      override warn(message: unknown): void {
+        warnings.push(String(message));
+      }
+      override log(): void {}
+    })();
+    host = await bootWebhooksHost({ logger, redis: { ...REDIS, db: redis.db }, options: { requestTimeoutMs: 3_000, reconcileIntervalMs: 200 } });
+  });
+
+  afterAll(async () => {
+    hold.open();
+    await host?.close();
+    await receiver?.close();
+    await redis?.release();
+  });
+
+  it('queues nothing again until the attempts then in flight have ended, so none goes twice at once', async () => {
+    const created = await host!.http.post(host!.admin).send({ name: 'slow', url: receiver.url('/slow'), events: ['tag.added'] }).expect(201);
+    const [[id]] = (await host!.emitter.emitAsync(WebhookEvent.TagAdded, conversation(1))) as string[][];
+    await receiver.waitFor(1, { path: '/slow' });
+    const reconciler = host!.app.get(WebhookDeliveryReconciler);
+    let passes = 0;
+    const pass = reconciler.reconcile.bind(reconciler);
+    reconciler.reconcile = (now?: Date) => pass(now).finally(() => passes++);
+    // The slot, the job and every mark go: FLUSHDB.
+    await redis.flush();
+    // Several passes of the reconciler while the attempt is still on the wire: it holds off (the time-out and a record, 8 s) ...
+    const after = passes;
+    await eventually(() => (passes >= after + 4 ? true : undefined), 5_000, 'four passes of the reconciler');
+    expect(warnings.some((w) => w.startsWith('Redis lost its data'))).toBe(true);
+    // ... and nothing else went out for it.
+    expect(receiver.received('/slow')).toHaveLength(1);
+    hold.open();
+    await eventually(async () => ((await host!.http.get(`${host!.admin}/${created.body.id}/deliveries/${id}`)).body.status === 'success' ? true : undefined), 10_000, 'the attempt to be recorded');
+    expect(receiver.received('/slow')).toHaveLength(1);
   });
 });

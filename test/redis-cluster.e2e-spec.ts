@@ -33,7 +33,7 @@ describe('on a Redis Cluster', () => {
     });
     host = await bootWebhooksHost({
       redisCluster: cluster.nodes,
-      options: { perEndpointConcurrency: 3, reconcileIntervalMs: 500, retryDelaysMs: [200, 400], breakerThreshold: 100 },
+      options: { perEndpointConcurrency: 3, reconcileIntervalMs: 500, requestTimeoutMs: 2_000, retryDelaysMs: [200, 400], breakerThreshold: 100 },
     });
     for (const [name, extra] of [['capped', {}], ['paced', { rateLimit: 50 }], ['failing', {}]] as const) {
       const created = await host.http.post(host.admin).send({ name, url: receiver.url(`/${name}`), events: ['tag.added'], ...extra }).expect(201);

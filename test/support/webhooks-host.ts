@@ -37,7 +37,7 @@ export interface HostOptions {
   /** Where the app logs (default: errors to the console). */
   logger?: LoggerService;
   /** Another Redis for Bull (e.g. a closed port, to play Redis down). */
-  redis?: { host: string; port: number };
+  redis?: { host: string; port: number; db?: number };
   /** A Redis Cluster for Bull instead (the queue prefix then carries a hash tag). */
   redisCluster?: Array<{ host: string; port: number }>;
 }

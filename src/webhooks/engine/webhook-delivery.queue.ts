@@ -129,8 +129,13 @@ export interface WebhookDueJob extends WebhookDeliveryJob {
  * job's start leaves) or a finished one is deleted here, so the job can be added again under
  * its id; so is a place in a line that no live attempt will ever hand on.
  *   KEYS[1..4]    the queue's delayed (zset), active, wait and paused (lists)
+ *   KEYS[5]       the queue's mark: set as a worker starts; gone means Redis lost its data
  *   then per row  the job's hash, its logs, and its webhook's slots (zset) and parked (hash)
- *   ARGV          per row: the delivery id, the job id
+ *   ARGV          the hold (ms); then per row: the delivery id, the job id
+ * When the mark is gone, Redis lost its data (flushed, or restarted empty) while attempts may
+ * have been in flight, their slots lost with it: nothing is reported missing until they have
+ * ended (the hold: one attempt's time-out and its record), so none is sent a second time beside
+ * itself. Answers {-1} while holding.
  * Each row costs O(log n): a job with data that was never taken waits (no scan of the wait
  * list); only one taken and neither active nor delayed (moved back after a stall) is looked for
  * in the wait and paused lists. The time is Redis' own, as the slots' leases are.
@@ -138,11 +143,17 @@ export interface WebhookDueJob extends WebhookDeliveryJob {
 const MISSING = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local delayed, active, wait, paused = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local delayed, active, wait, paused, mark = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local lost = redis.call('GET', mark)
+if not lost then
+  redis.call('SET', mark, now)
+  lost = now
+end
+if now < tonumber(lost) + tonumber(ARGV[1]) then return {-1} end
 local out = {}
-for r = 0, (#KEYS - 4) / 4 - 1 do
-  local key, logs, slots, parked = KEYS[5 + r * 4], KEYS[6 + r * 4], KEYS[7 + r * 4], KEYS[8 + r * 4]
-  local deliveryId, jobId = ARGV[1 + r * 2], ARGV[2 + r * 2]
+for r = 0, (#KEYS - 5) / 4 - 1 do
+  local key, logs, slots, parked = KEYS[6 + r * 4], KEYS[7 + r * 4], KEYS[8 + r * 4], KEYS[9 + r * 4]
+  local deliveryId, jobId = ARGV[2 + r * 2], ARGV[3 + r * 2]
   local alive = false
   local lease = redis.call('ZSCORE', slots, deliveryId)
   if lease and tonumber(lease) > now then alive = true end
@@ -162,6 +173,9 @@ for r = 0, (#KEYS - 4) / 4 - 1 do
 end
 return out
 `;
+
+/** The queue's mark of a Redis that has not lost its data since a worker set it. */
+const MARK = 'mark';
 
 type QueueRedis = Redis & { webhooksMissing(...args: Array<string | number>): Promise<number[]> };
 
@@ -257,16 +271,26 @@ export class WebhookDeliveryQueue {
   }
 
   /**
+   * Marks the queue's Redis as this worker starts: a mark that is gone later says Redis lost
+   * its data (see `missing`). Never replaces a mark that is there.
+   */
+  async mark(): Promise<void> {
+    await this.queue.client.set(this.queue.toKey(MARK), '0', 'NX');
+  }
+
+  /**
    * The jobs of `jobs` that have nothing live in Redis (flushed, lost, failed, a bare
    * hash, or never added), with any dead hash of theirs removed so they can be added again.
+   * `hold` while Redis lost its data less than `holdMs` ago: the attempts in flight then
+   * have yet to end.
    */
-  async missing<T extends WebhookDueJob>(jobs: T[]): Promise<T[]> {
+  async missing<T extends WebhookDueJob>(jobs: T[], holdMs = 0): Promise<T[] | 'hold'> {
     if (jobs.length === 0) return [];
     const client = this.queue.client as QueueRedis;
     if (typeof client.webhooksMissing !== 'function') client.defineCommand('webhooksMissing', { lua: MISSING });
     const q = (name: string) => this.queue.toKey(name);
-    const keys = [q('delayed'), q('active'), q('wait'), q('paused')];
-    const args: string[] = [];
+    const keys = [q('delayed'), q('active'), q('wait'), q('paused'), q(MARK)];
+    const args: Array<string | number> = [holdMs];
     for (const job of jobs) {
       const jobId = deliveryJobId(job.deliveryId, job.attempt);
       const base = q(`ep:${job.webhookId}`);
@@ -274,6 +298,7 @@ export class WebhookDeliveryQueue {
       args.push(job.deliveryId, jobId);
     }
     const indexes = await client.webhooksMissing(keys.length, ...keys, ...args);
+    if (indexes.length === 1 && Number(indexes[0]) === -1) return 'hold';
     return indexes.map((i) => jobs[Number(i)]);
   }
 }

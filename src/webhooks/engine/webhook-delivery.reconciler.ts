@@ -6,6 +6,7 @@ import { WebhookDeliveryQueue } from './webhook-delivery.queue.js';
 import { WebhookDeliveryStore } from '../delivery-log/webhook-delivery.store.js';
 import type { WebhookDueDelivery } from '../delivery-log/webhook-delivery.store.js';
 import { WebhookPeriodicTask } from './webhook-periodic.task.js';
+import { LEASE_MARGIN_MS } from './webhook-delivery.runner.js';
 
 /** How old a test delivery that no process ever claimed must be before it counts as interrupted (room for clocks that disagree). */
 const INTERRUPTED_TEST_AFTER_MS = 120_000;
@@ -27,17 +28,25 @@ const RECONCILE_BATCH = 500;
 export class WebhookDeliveryReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('WebhooksModule');
   private readonly task: WebhookPeriodicTask;
+  /** How long after Redis lost its data nothing is queued again: an attempt then in flight, and its record. */
+  private readonly holdMs: number;
+  private holding = false;
 
   constructor(
     private readonly store: WebhookDeliveryStore,
     private readonly queue: WebhookDeliveryQueue,
     @Inject(WEBHOOKS_RESOLVED_OPTIONS) options: ResolvedWebhooksOptions,
   ) {
+    this.holdMs = options.requestTimeoutMs + LEASE_MARGIN_MS;
     this.task = new WebhookPeriodicTask('delivery reconciler', options.reconcileIntervalMs, () => this.reconcile());
   }
 
   onApplicationBootstrap(): void {
-    this.task.start(0);
+    // The mark first: a mark found gone later means Redis lost its data.
+    void this.queue
+      .mark()
+      .catch((err: Error) => this.logger.warn(`Could not mark the queue's Redis (${err.message}); a later loss of its data is still noticed.`))
+      .finally(() => this.task.start(0));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -52,7 +61,16 @@ export class WebhookDeliveryReconciler implements OnApplicationBootstrap, Before
       const due = await this.store.findDue(now, RECONCILE_BATCH, after);
       if (due.length === 0) break;
       // Jobs that name only the delivery: the worker loads and claims it from the database.
-      const missing = await this.queue.missing(due.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1, webhookId: d.webhookId })));
+      const missing = await this.queue.missing(
+        due.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1, webhookId: d.webhookId })),
+        this.holdMs,
+      );
+      if (missing === 'hold') {
+        if (!this.holding) this.logger.warn(`Redis lost its data: due deliveries are queued again once the attempts then in flight have ended (${this.holdMs} ms).`);
+        this.holding = true;
+        break;
+      }
+      this.holding = false;
       await this.queue.enqueue(missing.map(({ deliveryId, attempt }) => ({ deliveryId, attempt })));
       requeued += missing.length;
       if (due.length < RECONCILE_BATCH || this.task.isStopped) break;
