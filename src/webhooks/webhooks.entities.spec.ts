@@ -14,7 +14,7 @@ describe('the migrations in the public API', () => {
       expect((api as Record<string, unknown>)[name]).toBe(cls);
       classes.push(cls);
     }
-    expect(classes).toHaveLength(4);
+    expect(classes.length).toBeGreaterThanOrEqual(5);
     expect(api.webhookMigrations).toEqual(classes);
   });
 });
