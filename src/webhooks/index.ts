@@ -33,6 +33,7 @@ export { WebhookDeliveryAttempt } from './delivery-log/webhook-delivery-attempt.
 export { CreateWebhookTables1737000000000 } from './migrations/1737000000000-create-webhook-tables.js';
 export { AddWebhookRateLimit1738000000000 } from './migrations/1738000000000-add-webhook-rate-limit.js';
 export { AddAttemptResponses1739000000000 } from './migrations/1739000000000-add-attempt-responses.js';
+export { AddWebhookAccounts1740000000000 } from './migrations/1740000000000-add-webhook-accounts.js';
 export { verifyWebhookSignature } from './security/webhook-signature.js';
 export type { VerifyWebhookOptions, WebhookHeaders } from './security/webhook-signature.js';
 export { WebhookVerificationError } from './errors/webhook-verification.error.js';
