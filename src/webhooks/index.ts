@@ -48,7 +48,14 @@ export {
 } from './webhooks.constants.js';
 export type { WebhookPausedEvent, WebhookResumedEvent } from './engine/webhook-delivery.runner.js';
 export type { WebhookDeliveredEvent, WebhookFailedEvent } from './telemetry/webhook-telemetry.types.js';
-export type { WebhooksModuleOptions, WebhooksModuleExtras } from './webhooks.options.js';
+export type {
+  WebhooksModuleOptions,
+  WebhooksModuleExtras,
+  WebhookAdminScope,
+  WebhookAdminScopeOption,
+  WebhookAdminScopeResolver,
+} from './webhooks.options.js';
+export type { WebhookEventScope, WebhookScopeId, WebhookScopeOf } from './events/webhook-event.scope.js';
 export type {
   WebhookDnsLookup, WebhookHttpRequest, WebhookHttpResult, WebhookResolvedAddress, WebhookTlsOptions, WebhookTransport,
 } from './webhooks.types.js';
