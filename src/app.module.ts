@@ -6,7 +6,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
-import { AdminTokenGuard } from './chat/admin-token.guard.js';
+import { AdminTokenGuard, demoAdminScope } from './chat/admin-token.guard.js';
 import { BodyParserErrorFilter } from './chat/body-parser-error.filter.js';
 import { chatMigrations } from './chat/chat.entities.js';
 import { ChatModule } from './chat/chat.module.js';
@@ -64,6 +64,8 @@ export class AppModule {
   static forRoot(config: AppConfig = {}): DynamicModule {
     const { adminGuards = [], ...webhooks } = config.webhooks ?? {};
     const worker = config.role === 'worker';
+    const accountTokens = config.accountTokens && Object.keys(config.accountTokens).length > 0 ? config.accountTokens : undefined;
+    const tokens = config.adminToken || accountTokens ? [new AdminTokenGuard({ adminToken: config.adminToken, accountTokens })] : [];
     return {
       module: AppModule,
       imports: [
@@ -71,8 +73,10 @@ export class AppModule {
         BullModule.forRoot({ redis: redisOptions(config.redisUrl ?? DEFAULT_REDIS_URL), prefix: config.queuePrefix }),
         EventEmitterModule.forRoot(),
         WebhooksModule.forRoot({
+          // Account tokens make the module multi-tenant: each acts inside its account.
+          ...(accountTokens ? { adminScope: demoAdminScope } : {}),
           ...webhooks,
-          adminGuards: config.adminToken ? [new AdminTokenGuard(config.adminToken), ...adminGuards] : adminGuards,
+          adminGuards: [...tokens, ...adminGuards],
           ...(worker ? { processDeliveries: true, adminApi: false } : {}),
         }),
         HealthModule,
