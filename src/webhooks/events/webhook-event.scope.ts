@@ -64,6 +64,7 @@ export function resolveEventScope(scope: WebhookEventScope | null | undefined): 
 }
 
 /** Whether a webhook of `inboxIds` takes an event of `inboxKey`: every inbox when the list is empty. */
-export function inboxMatches(inboxIds: readonly string[], inboxKey: string | null): boolean {
-  return inboxIds.length === 0 || (inboxKey !== null && inboxIds.includes(inboxKey));
+export function inboxMatches(inboxIds: readonly string[] | null | undefined, inboxKey: string | null): boolean {
+  // A row without the list (written straight in SQL) counts as every inbox, as the migration's rows do.
+  return !inboxIds || inboxIds.length === 0 || (inboxKey !== null && inboxIds.includes(inboxKey));
 }
