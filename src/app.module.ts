@@ -6,7 +6,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
-import { AdminTokenGuard } from './chat/admin-token.guard.js';
+import { AdminTokenGuard, demoAdminScope } from './chat/admin-token.guard.js';
 import { BodyParserErrorFilter } from './chat/body-parser-error.filter.js';
 import { chatMigrations } from './chat/chat.entities.js';
 import { ChatModule } from './chat/chat.module.js';
@@ -61,6 +61,8 @@ export class AppModule {
     const { adminGuards = [], ...webhooks } = config.webhooks ?? {};
     const worker = config.role === 'worker';
     const redis = bullConnection({ redisUrl: config.redisUrl ?? DEFAULT_REDIS_URL, clusterNodes: config.redisClusterNodes, queuePrefix: config.queuePrefix });
+    const accountTokens = config.accountTokens && Object.keys(config.accountTokens).length > 0 ? config.accountTokens : undefined;
+    const tokens = config.adminToken || accountTokens ? [new AdminTokenGuard({ adminToken: config.adminToken, accountTokens })] : [];
     return {
       module: AppModule,
       // Last at shutdown, after the queue has closed: the cluster clients Bull leaves open.
@@ -70,8 +72,10 @@ export class AppModule {
         BullModule.forRoot(redis.options),
         EventEmitterModule.forRoot(),
         WebhooksModule.forRoot({
+          // Account tokens make the module multi-tenant: each acts inside its account.
+          ...(accountTokens ? { adminScope: demoAdminScope } : {}),
           ...webhooks,
-          adminGuards: config.adminToken ? [new AdminTokenGuard(config.adminToken), ...adminGuards] : adminGuards,
+          adminGuards: [...tokens, ...adminGuards],
           ...(worker ? { processDeliveries: true, adminApi: false } : {}),
         }),
         HealthModule,

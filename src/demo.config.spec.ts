@@ -254,3 +254,35 @@ describe('value parsers', () => {
     expect(() => parseDelays('10,abc', 'X')).toThrow('X must be comma-separated');
   });
 });
+
+describe('ACCOUNT_TOKENS', () => {
+  it('reads account:token pairs into token → account', () => {
+    const config = loadDemoConfig({ ADMIN_TOKEN: 'a-long-enough-admin-token', ACCOUNT_TOKENS: ' acct-1:tokenA-0123456789abcdef , acct-2:tokenB-0123456789abcdef' });
+    expect(config.accountTokens).toEqual({ 'tokenA-0123456789abcdef': 'acct-1', 'tokenB-0123456789abcdef': 'acct-2' });
+    expect(config.warnings.join('\n')).not.toContain('ACCOUNT_TOKENS');
+  });
+
+  it('is left out when unset or empty', () => {
+    expect(loadDemoConfig({ ACCOUNT_TOKENS: ' ' }).accountTokens).toBeUndefined();
+  });
+
+  it('warns of short tokens, and of no platform admin without ADMIN_TOKEN', () => {
+    const config = loadDemoConfig({ ACCOUNT_TOKENS: 'acct-1:short' });
+    expect(config.accountTokens).toEqual({ short: 'acct-1' });
+    expect(config.warnings.join('\n')).toContain('ACCOUNT_TOKENS has a token shorter than 16 characters');
+    expect(config.warnings.join('\n')).toContain('there is no platform admin');
+    expect(config.warnings.join('\n')).not.toContain('ADMIN_TOKEN is not set');
+  });
+
+  it.each([
+    ['acct-1', 'is not one'],
+    ['acct-1:', 'is not one'],
+    [':token', 'is not one'],
+    ['acct 1:token', 'is not one'],
+    ['acct-1:tok en', 'is not one'],
+    ['acct-1:same,acct-2:same', 'twice or as ADMIN_TOKEN'],
+    ['acct-1:a-long-enough-admin-token', 'twice or as ADMIN_TOKEN'],
+  ])('refuses %j', (raw, message) => {
+    expect(() => loadDemoConfig({ ADMIN_TOKEN: 'a-long-enough-admin-token', ACCOUNT_TOKENS: raw })).toThrow(message);
+  });
+});

@@ -20,8 +20,13 @@ export interface DemoConfig {
   redisUrl: string;
   /** From `REDIS_CLUSTER_NODES` (`host:port,...`): a Redis Cluster, used instead of `redisUrl`. */
   redisClusterNodes?: RedisClusterNode[];
-  /** Set: the admin API wants `Authorization: Bearer <adminToken>`. Unset: it is open. */
+  /** Set: the admin API wants `Authorization: Bearer <adminToken>` (a platform admin). Unset, with no `accountTokens`: it is open. */
   adminToken?: string;
+  /**
+   * From `ACCOUNT_TOKENS=acct-1:tokenA,acct-2:tokenB`: token → account. Each token acts as that
+   * account's admin (`adminScope`); once set, the admin API wants a token, platform or account.
+   */
+  accountTokens?: Record<string, string>;
   webhooks: DemoWebhooksOptions;
   /** Bull key prefix from `WEBHOOKS_QUEUE_PREFIX` (Bull's default `bull` when unset); tests give each run its own. */
   queuePrefix?: string;
@@ -120,7 +125,16 @@ export function loadDemoConfig(env: Env = process.env): DemoConfig {
     return raw;
   });
   const adminToken = read('ADMIN_TOKEN');
-  if (adminToken === undefined) {
+  const accountTokens = attempt(() => {
+    const raw = read('ACCOUNT_TOKENS');
+    return raw === undefined ? undefined : parseAccountTokens(raw, 'ACCOUNT_TOKENS', adminToken);
+  });
+  if (accountTokens && Object.keys(accountTokens).some((token) => token.length < 16)) {
+    warnings.push('ACCOUNT_TOKENS has a token shorter than 16 characters: use long random values (e.g. `openssl rand -hex 32`).');
+  }
+  if (adminToken === undefined && accountTokens) {
+    warnings.push('ACCOUNT_TOKENS is set but ADMIN_TOKEN is not: there is no platform admin, only the accounts\' own.');
+  } else if (adminToken === undefined) {
     warnings.push('ADMIN_TOKEN is not set: the webhooks admin API is open to anyone who can reach this port.');
   } else if (adminToken.length < 16) {
     warnings.push('ADMIN_TOKEN is shorter than 16 characters: use a long random value (e.g. `openssl rand -hex 32`).');
@@ -147,10 +161,35 @@ export function loadDemoConfig(env: Env = process.env): DemoConfig {
     redisUrl,
     ...(redisClusterNodes ? { redisClusterNodes } : {}),
     adminToken,
+    ...(accountTokens ? { accountTokens } : {}),
     webhooks: webhooks as DemoWebhooksOptions,
     ...(queuePrefix ? { queuePrefix } : {}),
     warnings,
   };
+}
+
+/**
+ * `account:token,account:token,...` into token → account. An account id is letters, digits
+ * and `_ . - @`; a token is anything but commas and spaces. No token may repeat, nor be the
+ * `ADMIN_TOKEN` (it could not say whose admin it is).
+ */
+export function parseAccountTokens(raw: string, name: string, adminToken?: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const part of raw.split(',').map((p) => p.trim())) {
+    const colon = part.indexOf(':');
+    const accountId = colon < 0 ? '' : part.slice(0, colon).trim();
+    const token = colon < 0 ? '' : part.slice(colon + 1).trim();
+    if (!/^[A-Za-z0-9_.@-]{1,191}$/.test(accountId) || !token || /\s/.test(token)) {
+      problems.push(`${name} must be account:token pairs separated by commas (e.g. acct-1:tokenA,acct-2:tokenB); "${part}" is not one.`);
+    } else if (token in out || token === adminToken) {
+      problems.push(`${name} gives the token of account "${accountId}" twice or as ADMIN_TOKEN's: each token must be its own.`);
+    } else {
+      out[token] = accountId;
+    }
+  }
+  if (problems.length > 0) throw new DemoConfigError(problems);
+  return out;
 }
 
 /** `true`/`false`/`1`/`0` (any case, also `yes`/`no`). */

@@ -32,7 +32,9 @@ async function bootstrap(): Promise<void> {
   logger.log(`Live-chat demo listening on ${url}`);
   logger.log(
     `Webhooks admin API: ${url}/${adminPath}` +
-      (config.adminToken ? ' (send Authorization: Bearer <ADMIN_TOKEN>)' : ' (open: set ADMIN_TOKEN to protect it)'),
+      (config.adminToken || config.accountTokens
+        ? ' (send Authorization: Bearer <ADMIN_TOKEN>, or an account\'s token from ACCOUNT_TOKENS)'
+        : ' (open: set ADMIN_TOKEN to protect it)'),
   );
 }
 

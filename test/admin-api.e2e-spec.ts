@@ -7,6 +7,7 @@ import type { WebhooksHost } from './support/webhooks-host.js';
 const WEBHOOK_KEYS = [
   'id', 'name', 'url', 'events', 'enabled', 'format', 'hasSecret', 'createdAt', 'updatedAt',
   'consecutiveFailures', 'disabledAt', 'disabledReason', 'rateLimit', 'pausedUntil',
+  'description', 'source', 'accountId', 'inboxIds',
 ].sort();
 
 describe('admin REST API', () => {
@@ -71,6 +72,42 @@ describe('admin REST API', () => {
     await host.http.delete(`${host.admin}/${id}`).expect(204);
     await host.http.get(`${host.admin}/${id}`).expect(404);
     await host.http.delete(`${host.admin}/${id}`).expect(404);
+  });
+
+  it('keeps a description, a source fixed once created, an account and inboxes', async () => {
+    const plain = await host.http.post(host.admin).send(valid()).expect(201);
+    expect(plain.body).toMatchObject({ description: null, source: 'admin', accountId: null, inboxIds: [] });
+
+    const zap = await host.http
+      .post(host.admin)
+      .send({ ...valid(), description: 'Leads to the CRM\nowned by sales', source: 'zapier', accountId: 'acct-1', inboxIds: ['w-1', 'w-2', 'w-1'] })
+      .expect(201);
+    expect(zap.body).toMatchObject({ description: 'Leads to the CRM\nowned by sales', source: 'zapier', accountId: 'acct-1', inboxIds: ['w-1', 'w-2'] });
+    const id = zap.body.id as string;
+
+    for (const body of [{ source: 'make' }, { source: 'zapier' }, { source: null }, { name: 'x', source: 'admin' }]) {
+      const refused = await host.http.patch(`${host.admin}/${id}`).send(body).expect(400);
+      expect(refused.body.message).toEqual([expect.stringMatching(/^source is set when the webhook is created and cannot be changed/)]);
+    }
+    const moved = await host.http.patch(`${host.admin}/${id}`).send({ accountId: 'acct-2' }).expect(400);
+    expect(moved.body.message).toEqual([expect.stringMatching(/^accountId is set when the webhook is created and cannot be changed/)]);
+
+    const patched = await host.http.patch(`${host.admin}/${id}`).send({ description: null, inboxIds: [] }).expect(200);
+    expect(patched.body).toMatchObject({ description: null, source: 'zapier', accountId: 'acct-1', inboxIds: [] });
+
+    const tooLong = await host.http.post(host.admin).send({ ...valid(), description: 'x'.repeat(501) }).expect(400);
+    expect(tooLong.body.message).toEqual(['description must be at most 500 characters']);
+    const longSource = await host.http.post(host.admin).send({ ...valid(), source: 's'.repeat(41) }).expect(400);
+    expect(longSource.body.message).toEqual(['source must be at most 40 characters']);
+    const badInbox = await host.http.post(host.admin).send({ ...valid(), inboxIds: [7] }).expect(400);
+    expect(badInbox.body.message).toEqual(['inboxIds must be an array of strings']);
+    const badAccount = await host.http.post(host.admin).send({ ...valid(), accountId: '' }).expect(400);
+    expect(badAccount.body.message).toEqual(['accountId must not be empty']);
+
+    const filtered = await host.http.get(host.admin).query({ accountId: 'acct-1' }).expect(200);
+    expect(filtered.body.map((w: { id: string }) => w.id)).toEqual([id]);
+    await host.http.delete(`${host.admin}/${id}`).expect(204);
+    await host.http.delete(`${host.admin}/${plain.body.id}`).expect(204);
   });
 
   it('answers the event catalog with every event and a sample built by the mapper', async () => {

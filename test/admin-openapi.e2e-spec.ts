@@ -76,7 +76,9 @@ describe('the OpenAPI document of the admin API', () => {
   it('describes the bodies, with examples and required fields', () => {
     const create = doc.components.schemas.CreateWebhookDto;
     expect(create.required.sort()).toEqual(['events', 'name', 'url']);
-    expect(Object.keys(create.properties).sort()).toEqual(['enabled', 'events', 'format', 'name', 'rateLimit', 'secret', 'url']);
+    expect(Object.keys(create.properties).sort()).toEqual(
+      ['accountId', 'description', 'enabled', 'events', 'format', 'inboxIds', 'name', 'rateLimit', 'secret', 'source', 'url'],
+    );
     for (const property of Object.values(create.properties) as Array<Record<string, unknown>>) {
       expect(property.example).toBeDefined();
       expect(property.description).toEqual(expect.any(String));
@@ -112,7 +114,10 @@ describe('the OpenAPI document of the admin API', () => {
   it('describes the answers: a webhook, a delivery page, errors', () => {
     const view = doc.components.schemas.WebhookViewModel;
     expect(Object.keys(view.properties).sort()).toEqual(
-      ['consecutiveFailures', 'createdAt', 'disabledAt', 'disabledReason', 'enabled', 'events', 'format', 'hasSecret', 'id', 'name', 'pausedUntil', 'rateLimit', 'updatedAt', 'url'],
+      [
+        'accountId', 'consecutiveFailures', 'createdAt', 'description', 'disabledAt', 'disabledReason', 'enabled', 'events', 'format', 'hasSecret',
+        'id', 'inboxIds', 'name', 'pausedUntil', 'rateLimit', 'source', 'updatedAt', 'url',
+      ],
     );
     expect(doc.components.schemas.WebhookDeliveryPageModel.properties.items.items.$ref).toMatch(/WebhookDeliverySummaryModel$/);
     const get = doc.paths[`${host.admin}/{id}`].get;

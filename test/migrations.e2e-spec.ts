@@ -2,7 +2,15 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import type { DataSourceOptions } from 'typeorm';
 import { chatEntities, chatMigrations } from '../src/chat/chat.entities.js';
-import { AddAttemptResponses1739000000000, WebhookDelivery, WebhookDeliveryAttempt, webhookEntities, webhookMigrations } from '../src/webhooks/index.js';
+import {
+  AddAttemptResponses1739000000000,
+  AddWebhookAccounts1740000000000,
+  WebhookDelivery,
+  WebhookDeliveryAttempt,
+  WebhookEndpoint,
+  webhookEntities,
+  webhookMigrations,
+} from '../src/webhooks/index.js';
 import { MYSQL, POSTGRES, createPostgresDatabase, createTestDatabase } from './support/services.js';
 
 const drops: Array<() => Promise<void>> = [];
@@ -35,7 +43,7 @@ describe.each([
 
   it('add the attempts\' response columns to a log written before them, keeping its rows', async () => {
     const options = await connect();
-    const previous = webhookMigrations.filter((m) => m !== AddAttemptResponses1739000000000);
+    const previous = webhookMigrations.slice(0, webhookMigrations.indexOf(AddAttemptResponses1739000000000));
     const before = new DataSource({ ...options, migrations: previous } as DataSourceOptions);
     await before.initialize();
     try {
@@ -62,15 +70,72 @@ describe.each([
     const after = new DataSource({ ...options, entities: webhookEntities, migrations: webhookMigrations } as DataSourceOptions);
     await after.initialize();
     try {
-      expect((await after.runMigrations()).map((m) => m.name)).toEqual(['AddAttemptResponses1739000000000']);
+      expect((await after.runMigrations()).map((m) => m.name)).toEqual(['AddAttemptResponses1739000000000', 'AddWebhookAccounts1740000000000']);
       expect((await after.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query)).toEqual([]);
       const rows = await after.getRepository(WebhookDeliveryAttempt).find();
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ attempt: 1, statusCode: 200, durationMs: 12, responseHeaders: null, responseBody: null });
       expect(await after.getRepository(WebhookDelivery).count()).toBe(1);
       await after.undoLastMigration();
+      await after.undoLastMigration();
       const table = await after.createQueryRunner().getTable('webhook_delivery_attempts');
       expect(table?.columns.map((c) => c.name).sort()).toEqual(['at', 'attempt', 'deliveryId', 'durationMs', 'error', 'statusCode', 'success']);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('add accounts and inboxes to webhooks and deliveries written before them: the old rows become platform-wide', async () => {
+    const options = await connect();
+    const previous = webhookMigrations.slice(0, webhookMigrations.indexOf(AddWebhookAccounts1740000000000));
+    const before = new DataSource({ ...options, migrations: previous } as DataSourceOptions);
+    const at = new Date('2025-01-15T10:31:00.000Z');
+    await before.initialize();
+    try {
+      await before.runMigrations();
+      await before.createQueryBuilder().insert().into('webhook_endpoints').values({
+        id: '00000000-0000-4000-8000-000000000011', name: 'CRM', url: 'https://crm.example.com/h', events: '["*"]', enabled: true,
+        format: 'json', consecutiveFailures: 0, rateLimit: 2, createdAt: at, updatedAt: at,
+      }).execute();
+      await before.createQueryBuilder().insert().into('webhook_deliveries').values({
+        id: '00000000-0000-4000-8000-000000000012', webhookId: '00000000-0000-4000-8000-000000000011', event: 'contact.created',
+        payload: () => `'{"event":"contact.created"}'`, status: 'failed', attempts: 1, statusCode: 500, durationMs: 12, isTest: false,
+        createdAt: at, updatedAt: at,
+      }).execute();
+    } finally {
+      await before.destroy();
+    }
+
+    const after = new DataSource({ ...options, entities: webhookEntities, migrations: webhookMigrations } as DataSourceOptions);
+    await after.initialize();
+    try {
+      expect((await after.runMigrations()).map((m) => m.name)).toEqual(['AddWebhookAccounts1740000000000']);
+      expect((await after.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query)).toEqual([]);
+      const [endpoint] = await after.getRepository(WebhookEndpoint).find();
+      expect(endpoint).toMatchObject({
+        id: '00000000-0000-4000-8000-000000000011', name: 'CRM', rateLimit: 2, events: ['*'],
+        accountId: null, inboxIds: [], description: null, source: 'admin',
+      });
+      const [delivery] = await after.getRepository(WebhookDelivery).find();
+      expect(delivery).toMatchObject({ id: '00000000-0000-4000-8000-000000000012', status: 'failed', accountId: null });
+      // New rows take the new columns, and the account's indexes exist.
+      await after.getRepository(WebhookEndpoint).insert({
+        id: '00000000-0000-4000-8000-000000000013', name: 'Zap', url: 'https://hooks.zapier.com/x', events: ['tag.added'], enabled: true,
+        format: 'json', consecutiveFailures: 0, accountId: 'acct-1', inboxIds: ['inbox-1'], source: 'zapier', description: 'Leads', createdAt: at, updatedAt: at,
+      });
+      expect(await after.getRepository(WebhookEndpoint).findOneByOrFail({ accountId: 'acct-1' })).toMatchObject({ inboxIds: ['inbox-1'], source: 'zapier' });
+      // The account leads both indexes (TypeORM's table reader lists PostgreSQL's columns in table order, so ask the catalog).
+      expect(await indexColumns(after, 'IDX_webhook_endpoints_account_created')).toEqual(['accountId', 'createdAt']);
+      expect(await indexColumns(after, 'IDX_webhook_deliveries_account_status')).toEqual(['accountId', 'status', 'isTest', 'createdAt']);
+
+      await after.undoLastMigration();
+      const reverted = await after.createQueryRunner().getTable('webhook_endpoints');
+      expect(reverted?.columns.map((c) => c.name)).not.toEqual(expect.arrayContaining(['accountId']));
+      expect(reverted?.columns.map((c) => c.name)).not.toEqual(expect.arrayContaining(['inboxIds']));
+      expect(await after.query(`SELECT ${after.driver.escape('name')} FROM ${after.driver.escape('webhook_endpoints')} ORDER BY ${after.driver.escape('name')}`)).toEqual([
+        { name: 'CRM' },
+        { name: 'Zap' },
+      ]);
     } finally {
       await after.destroy();
     }
@@ -87,6 +152,22 @@ describe.each([
     await checkMigrations(ds, inRunOrder, ['webhook_endpoints', 'chat_messages']);
   });
 });
+
+/** An index's columns in index order. */
+async function indexColumns(ds: DataSource, index: string): Promise<string[]> {
+  if (ds.options.type === 'postgres') {
+    const [row] = await ds.query(`SELECT indexdef FROM pg_indexes WHERE indexname = $1`, [index]);
+    return String(row?.indexdef ?? '')
+      .replace(/^.*\((.*)\)$/, '$1')
+      .split(',')
+      .map((c) => c.trim().replace(/"/g, ''));
+  }
+  const rows: Array<{ name: string }> = await ds.query(
+    'SELECT COLUMN_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = ? ORDER BY SEQ_IN_INDEX',
+    [index],
+  );
+  return rows.map((r) => r.name);
+}
 
 async function checkMigrations(ds: DataSource, names: string[], tables: string[]): Promise<void> {
   await ds.initialize();

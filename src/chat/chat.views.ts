@@ -6,13 +6,15 @@ import type { OfflineMessage } from './entities/offline-message.entity.js';
 
 /*
  * Two shapes per record: the object the chat code emits (exactly the fields of
- * CONTRACT section 2, which the module's built-in mappers read) and the fuller
- * one the demo's routes answer with.
+ * CONTRACT section 2, which the module's built-in mappers and scopeOf read) and
+ * the fuller one the demo's routes answer with.
  */
 
 export function conversationEvent(c: Conversation) {
   return {
     id: c.id,
+    accountId: c.accountId ?? null,
+    inboxId: c.inboxId ?? null,
     visitorName: c.visitorName,
     visitorEmail: c.visitorEmail ?? null,
     visitorPhone: c.visitorPhone ?? null,
@@ -39,6 +41,8 @@ export function conversationView(c: Conversation, tags: string[]) {
 export function messageEvent(m: Message) {
   return {
     id: m.id,
+    accountId: m.accountId ?? null,
+    inboxId: m.inboxId ?? null,
     content: m.content,
     isFromAdmin: m.isFromAdmin,
     adminName: m.adminName ?? null,
@@ -55,6 +59,7 @@ export function messageView(m: Message) {
 export function contactEvent(c: Contact) {
   return {
     id: c.id,
+    accountId: c.accountId ?? null,
     name: c.name,
     email: c.email ?? null,
     phone: c.phone ?? null,
@@ -68,7 +73,15 @@ export function contactView(c: Contact) {
 }
 
 export function offlineMessageEvent(m: OfflineMessage) {
-  return { id: m.id, name: m.name, email: m.email, message: m.message, createdAt: m.createdAt };
+  return {
+    id: m.id,
+    accountId: m.accountId ?? null,
+    inboxId: m.inboxId ?? null,
+    name: m.name,
+    email: m.email,
+    message: m.message,
+    createdAt: m.createdAt,
+  };
 }
 
 const MAX_INT = 2_147_483_647;

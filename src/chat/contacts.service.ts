@@ -21,7 +21,7 @@ export class ContactsService {
 
   async create(input: CreateContactDto) {
     const contact = await this.contacts.save(
-      this.contacts.create({ name: input.name, email: input.email ?? null, phone: input.phone ?? null, banned: false }),
+      this.contacts.create({ name: input.name, email: input.email ?? null, phone: input.phone ?? null, accountId: input.accountId ?? null, banned: false }),
     );
     await this.events.emitAsync(WebhookEvent.ContactCreated, contactEvent(contact));
     return contactView(contact);
@@ -69,7 +69,13 @@ export class ContactsService {
 
   async createOfflineMessage(input: CreateOfflineMessageDto) {
     const message = await this.offlineMessages.save(
-      this.offlineMessages.create({ name: input.name, email: input.email, message: input.message }),
+      this.offlineMessages.create({
+        name: input.name,
+        email: input.email,
+        message: input.message,
+        accountId: input.accountId ?? null,
+        inboxId: input.inboxId ?? null,
+      }),
     );
     const emitted = offlineMessageEvent(message);
     await this.events.emitAsync(WebhookEvent.OfflineMessageCreated, emitted);

@@ -37,6 +37,8 @@ export class ConversationsService {
         visitorEmail: input.visitorEmail ?? null,
         visitorPhone: input.visitorPhone ?? null,
         currentUrl: input.currentUrl ?? null,
+        accountId: input.accountId ?? null,
+        inboxId: input.inboxId ?? null,
         visitorIp: ip,
         status: 'open',
       }),
@@ -56,6 +58,8 @@ export class ConversationsService {
     const message = await this.messages.save(
       this.messages.create({
         conversationId: conversation.id,
+        accountId: conversation.accountId ?? null,
+        inboxId: conversation.inboxId ?? null,
         content: input.content,
         isFromAdmin: fromAdmin,
         adminName: fromAdmin ? (input.adminName ?? null) : null,
@@ -140,7 +144,9 @@ export class ConversationsService {
     const conversation = await this.find(rawId);
     const existing = await this.tags.existsBy({ conversationId: conversation.id, tag: input.tag });
     if (!existing) {
-      await this.tags.insert(this.tags.create({ conversationId: conversation.id, tag: input.tag }));
+      await this.tags.insert(
+        this.tags.create({ conversationId: conversation.id, tag: input.tag, accountId: conversation.accountId ?? null, inboxId: conversation.inboxId ?? null }),
+      );
       await this.events.emitAsync(WebhookEvent.TagAdded, { conversation: conversationEvent(conversation), tag: input.tag });
     }
     return conversationView(conversation, await this.tagNames(conversation.id));

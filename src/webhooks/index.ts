@@ -35,6 +35,7 @@ export { AddWebhookRateLimit1738000000000 } from './migrations/1738000000000-add
 export { AddWebhookStatsIndexes1738100000000 } from './migrations/1738100000000-add-webhook-stats-indexes.js';
 export { AddDeliveryTraceparent1738200000000 } from './migrations/1738200000000-add-delivery-traceparent.js';
 export { AddAttemptResponses1739000000000 } from './migrations/1739000000000-add-attempt-responses.js';
+export { AddWebhookAccounts1740000000000 } from './migrations/1740000000000-add-webhook-accounts.js';
 export { verifyWebhookSignature } from './security/webhook-signature.js';
 export type { VerifyWebhookOptions, WebhookHeaders } from './security/webhook-signature.js';
 export { WebhookVerificationError } from './errors/webhook-verification.error.js';
@@ -53,7 +54,14 @@ export {
 } from './webhooks.constants.js';
 export type { WebhookPausedEvent, WebhookResumedEvent } from './engine/webhook-delivery.runner.js';
 export type { WebhookDeliveredEvent, WebhookFailedEvent } from './telemetry/webhook-telemetry.types.js';
-export type { WebhooksModuleOptions, WebhooksModuleExtras } from './webhooks.options.js';
+export type {
+  WebhooksModuleOptions,
+  WebhooksModuleExtras,
+  WebhookAdminScope,
+  WebhookAdminScopeOption,
+  WebhookAdminScopeResolver,
+} from './webhooks.options.js';
+export type { WebhookEventScope, WebhookScopeId, WebhookScopeOf } from './events/webhook-event.scope.js';
 export type {
   WebhookDnsLookup, WebhookHttpRequest, WebhookHttpResult, WebhookResolvedAddress, WebhookTlsOptions, WebhookTransport,
 } from './webhooks.types.js';

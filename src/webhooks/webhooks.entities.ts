@@ -6,6 +6,7 @@ import { AddWebhookRateLimit1738000000000 } from './migrations/1738000000000-add
 import { AddWebhookStatsIndexes1738100000000 } from './migrations/1738100000000-add-webhook-stats-indexes.js';
 import { AddDeliveryTraceparent1738200000000 } from './migrations/1738200000000-add-delivery-traceparent.js';
 import { AddAttemptResponses1739000000000 } from './migrations/1739000000000-add-attempt-responses.js';
+import { AddWebhookAccounts1740000000000 } from './migrations/1740000000000-add-webhook-accounts.js';
 
 /** The module's TypeORM entities, for a host that lists entities itself. */
 export const webhookEntities = [WebhookEndpoint, WebhookDelivery, WebhookDeliveryAttempt];
@@ -17,4 +18,5 @@ export const webhookMigrations = [
   AddWebhookStatsIndexes1738100000000,
   AddDeliveryTraceparent1738200000000,
   AddAttemptResponses1739000000000,
+  AddWebhookAccounts1740000000000,
 ];

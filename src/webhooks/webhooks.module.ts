@@ -7,6 +7,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { WEBHOOKS_MODULE_CLASS, WEBHOOKS_SWAGGER, createWebhooksAdminDocsController } from './admin/webhooks-admin-docs.controller.js';
 import { createWebhooksAdminPageController } from './admin/webhooks-admin-page.controller.js';
 import { createWebhooksAdminController } from './admin/webhooks-admin.controller.js';
+import { WebhookAdminScopes } from './admin/webhook-admin.scopes.js';
 import { applyWebhooksOpenApi } from './admin/openapi/webhooks-openapi.apply.js';
 import { addTrailingSlashRoutes } from './admin/webhooks-trailing-slash.js';
 import { loadSwagger } from './admin/openapi/webhooks-swagger.loader.js';
@@ -90,6 +91,7 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
     WebhookStats,
     WebhookTelemetry,
     WebhooksService,
+    WebhookAdminScopes,
   ];
   if (extras.processDeliveries) providers.push(WebhookDeliveryWorker, WebhookDeliveryReconciler, WebhookDeliveryPruner);
   // The page and the docs go first: the API's `GET /:id` would otherwise answer `/ui` and `/docs`.

@@ -63,4 +63,26 @@ describe('resolveWebhooksOptions', () => {
     const two = resolveWebhooksOptions({ tls: { ca: ['A', 'B'] } }).tls.ca as string[];
     expect(two.slice(rootCertificates.length)).toEqual(['A', 'B']);
   });
+
+  it('takes adminScope as a function, a class or an object with resolve(), and refuses anything else', () => {
+    class Resolver {
+      resolve() {
+        return null;
+      }
+    }
+    const object = { resolve: () => ({ accountId: 'a' }) };
+    const fn = () => null;
+    expect(resolveWebhooksOptions({}).adminScope).toBeUndefined();
+    expect(resolveWebhooksOptions({ adminScope: fn }).adminScope).toBe(fn);
+    expect(resolveWebhooksOptions({ adminScope: Resolver }).adminScope).toBe(Resolver);
+    expect(resolveWebhooksOptions({ adminScope: object }).adminScope).toBe(object);
+    for (const bad of ['acct-1', 5, {}, { resolve: 'x' }]) {
+      expect(() => resolveWebhooksOptions({ adminScope: bad as never })).toThrow(/option "adminScope" must be a function/);
+    }
+  });
+
+  it('has a built-in scopeOf, and refuses a scopeOf that is not a function', () => {
+    expect(typeof resolveWebhooksOptions({}).scopeOf).toBe('function');
+    expect(() => resolveWebhooksOptions({ scopeOf: 'accountId' as never })).toThrow(/option "scopeOf" must be a function/);
+  });
 });

@@ -1,5 +1,7 @@
 import type { CanActivate, Type } from '@nestjs/common';
 import { rootCertificates } from 'node:tls';
+import { defaultScopeOf } from './events/webhook-event.scope.js';
+import type { WebhookScopeOf } from './events/webhook-event.scope.js';
 import type { WebhookPayloadMappers } from './events/webhook-payload.mapper.js';
 import { WebhookModuleOptionsError } from './errors/webhook-module-options.error.js';
 import { WebhookAllowList } from './security/webhook-allow-list.js';
@@ -72,7 +74,37 @@ export interface WebhooksModuleOptions {
    * redirects). A host's tests pass `WebhookTestTransport` from `<package>/testing`.
    */
   transport?: WebhookTransport;
+  /**
+   * Whose admin is calling the admin API: `{ accountId }` keeps every admin route inside
+   * that account (another account's webhooks and deliveries answer 404), `null` is a
+   * platform admin who sees everything. A function of the request, or an injectable class
+   * (or an object) with `resolve(request)`; either may return a promise.
+   * Default unset: one tenant, everything visible.
+   */
+  adminScope?: WebhookAdminScopeOption;
+  /**
+   * An emitted event's account and inbox, from the object the host emitted. Default: the
+   * `accountId` / `inboxId` of the conversation, the message's conversation, the offline
+   * message, and the contact's `accountId`.
+   */
+  scopeOf?: WebhookScopeOf;
 }
+
+/** The caller's admin scope: an account's admin, or `null` for a platform admin. */
+export type WebhookAdminScope = { accountId: string } | null;
+
+/** Resolves the admin scope of a request (the HTTP adapter's request object). */
+export interface WebhookAdminScopeResolver {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  resolve(request: any): WebhookAdminScope | Promise<WebhookAdminScope>;
+}
+
+/** The `adminScope` option: a function, an injectable class with `resolve(request)`, or such an object. */
+export type WebhookAdminScopeOption =
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  | ((request: any) => WebhookAdminScope | Promise<WebhookAdminScope>)
+  | Type<WebhookAdminScopeResolver>
+  | WebhookAdminScopeResolver;
 
 /** Options that decide which controllers and workers exist; given beside `useFactory` in `forRootAsync`. */
 export interface WebhooksModuleExtras {
@@ -93,10 +125,11 @@ export interface WebhooksModuleExtras {
   processDeliveries?: boolean;
 }
 
-export type ResolvedWebhooksOptions = Required<Omit<WebhooksModuleOptions, 'secretEncryptionKey' | 'tls' | 'payloadMappers' | 'transport'>> &
+export type ResolvedWebhooksOptions = Required<Omit<WebhooksModuleOptions, 'secretEncryptionKey' | 'tls' | 'payloadMappers' | 'transport' | 'adminScope'>> &
   Required<WebhooksModuleExtras> & {
     secretEncryptionKey?: string | Buffer;
     transport?: WebhookTransport;
+    adminScope?: WebhookAdminScopeOption;
     tls: WebhookTlsOptions;
     payloadMappers: WebhookPayloadMappers;
   };
@@ -150,6 +183,7 @@ export function resolveWebhooksOptions(
     userAgent: `${WEBHOOKS_PACKAGE_NAME}/${WEBHOOKS_PACKAGE_VERSION}`,
     allowedHosts: [],
     dnsLookup: systemDnsLookup,
+    scopeOf: defaultScopeOf,
     ...defined(given),
     ...resolveWebhooksExtras(extras),
     payloadMappers: { ...(given.payloadMappers ?? {}) },
@@ -190,6 +224,13 @@ function assertOptions(o: ResolvedWebhooksOptions): void {
   }
   if (o.transport !== undefined && typeof o.transport?.send !== 'function') {
     throw new TypeError('WebhooksModule option "transport" must have a send(request) method, like WebhookTestTransport from <package>/testing.');
+  }
+  if (typeof o.scopeOf !== 'function') {
+    throw new TypeError('WebhooksModule option "scopeOf" must be a function (event, input) => ({ accountId?, inboxId? }).');
+  }
+  const scope = o.adminScope as unknown;
+  if (scope !== undefined && typeof scope !== 'function' && typeof (scope as WebhookAdminScopeResolver | null)?.resolve !== 'function') {
+    throw new TypeError('WebhooksModule option "adminScope" must be a function (request) => ({ accountId } | null), or a class or object with resolve(request).');
   }
   if (!Array.isArray(o.retryDelaysMs) || o.retryDelaysMs.some((d) => !Number.isFinite(d) || d < 0)) {
     throw new TypeError('WebhooksModule option "retryDelaysMs" must be an array of non-negative numbers of milliseconds.');

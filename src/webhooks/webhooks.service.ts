@@ -22,7 +22,8 @@ import { toWebhookView } from './endpoints/webhook.view.js';
 import type { WebhookListItem, WebhookView } from './endpoints/webhook.view.js';
 import { ALL_EVENTS, WEBHOOK_EVENT_NAMES, isWebhookEventName } from './events/webhook-event.js';
 import type { WebhookEventName } from './events/webhook-event.js';
-import { formatPayload } from './events/webhook-format.js';
+import { resolveEventScope } from './events/webhook-event.scope.js';
+import { formatPayload, withEventScope } from './events/webhook-format.js';
 import { WebhookPayloadFactory } from './events/webhook-payload.factory.js';
 import type { WebhookCatalogEntry } from './events/webhook-payload.factory.js';
 import { WebhookBreakerControl } from './stats/webhook-breaker.control.js';
@@ -124,16 +125,22 @@ export class WebhooksService {
     private readonly events: EventEmitter2,
   ) {}
 
-  /** Every webhook, each with its `health` over the last 24 hours (a few queries for all of them, none per webhook). */
-  async list(): Promise<WebhookListItem[]> {
-    const endpoints = await this.endpoints.list();
+  /**
+   * Every webhook, each with its `health` over the last 24 hours (a few queries for all of them,
+   * none per webhook). `filter.accountId`: that account's only. `accountId` (an account admin's
+   * scope, as every method's last argument): only that account's, whatever the filter says.
+   */
+  async list(filter: { accountId?: string } = {}, accountId?: string): Promise<WebhookListItem[]> {
+    if (accountId !== undefined && filter.accountId !== undefined && filter.accountId !== accountId) return [];
+    const endpoints = await this.endpoints.list(accountId ?? filter.accountId);
     const ids = endpoints.map((e) => e.id);
     const [paused, health] = await Promise.all([this.gate.pausedUntil(ids), this.statistics.summaries(ids)]);
     return endpoints.map((e) => ({ ...toWebhookView(e, paused.get(e.id)), health: health.get(e.id)! }));
   }
 
-  async get(id: string): Promise<WebhookView> {
-    return this.view(await this.endpoints.get(id));
+  /** One webhook; with `accountId`, a webhook of another account is "Webhook not found" (404), as every method below answers. */
+  async get(id: string, accountId?: string): Promise<WebhookView> {
+    return this.view(await this.endpoints.get(id, accountId));
   }
 
   /** A webhook as answered, with its breaker's `pausedUntil`. */
@@ -141,16 +148,19 @@ export class WebhooksService {
     return toWebhookView(endpoint, (await this.gate.pausedUntil([endpoint.id])).get(endpoint.id));
   }
 
-  /** Creates a webhook; a plain object from the host's code is validated as the admin API validates its body. */
-  async create(input: CreateWebhookDto): Promise<WebhookView> {
+  /**
+   * Creates a webhook; a plain object from the host's code is validated as the admin API
+   * validates its body. With `accountId` it is put in that account whatever the body says.
+   */
+  async create(input: CreateWebhookDto, accountId?: string): Promise<WebhookView> {
     const dto = await validated(input, CreateWebhookDto);
-    return this.view(await this.endpoints.create(dto));
+    return this.view(await this.endpoints.create(dto, accountId));
   }
 
   /** Changes a webhook; validated like `create`. */
-  async update(id: string, input: UpdateWebhookDto): Promise<WebhookView> {
+  async update(id: string, input: UpdateWebhookDto, accountId?: string): Promise<WebhookView> {
     const dto = await validated(input, UpdateWebhookDto);
-    const endpoint = await this.endpoints.update(id, dto);
+    const endpoint = await this.endpoints.update(id, dto, accountId);
     // A disabled webhook sends nothing: what still waits ends now, with a reason, and can be redelivered later.
     if (dto.enabled === false) await this.store.failWaiting(endpoint.id, notSentWhileDisabled('by an admin'));
     return this.view(endpoint);
@@ -161,8 +171,8 @@ export class WebhooksService {
    * attempts, not one probe), and `webhook.resumed` is emitted when it was paused. A webhook
    * that was not paused is answered as it is.
    */
-  async resume(id: string): Promise<WebhookView> {
-    const endpoint = await this.endpoints.get(id);
+  async resume(id: string, accountId?: string): Promise<WebhookView> {
+    const endpoint = await this.endpoints.get(id, accountId);
     if (await this.breaker.resume(endpoint.id)) {
       await this.breaker.sendHeld(endpoint.id);
       const event: WebhookResumedEvent = { webhook: { id: endpoint.id, name: endpoint.name, url: endpoint.url } };
@@ -171,28 +181,31 @@ export class WebhooksService {
     return this.view(endpoint);
   }
 
-  async remove(id: string): Promise<void> {
-    await this.endpoints.remove(id);
+  async remove(id: string, accountId?: string): Promise<void> {
+    await this.endpoints.remove(id, accountId);
     await this.gate.forget(id);
   }
 
-  async revealSecret(id: string): Promise<{ secret: string | null }> {
-    return { secret: await this.endpoints.revealSecret(id) };
+  async revealSecret(id: string, accountId?: string): Promise<{ secret: string | null }> {
+    return { secret: await this.endpoints.revealSecret(id, accountId) };
   }
 
   /** A new generated `whsec_` secret; the old one keeps signing beside it for 24 h. */
-  async rotateSecret(id: string): Promise<{ secret: string }> {
-    return { secret: await this.endpoints.rotateSecret(id) };
+  async rotateSecret(id: string, accountId?: string): Promise<{ secret: string }> {
+    return { secret: await this.endpoints.rotateSecret(id, accountId) };
   }
 
-  /** The whole module at a glance: waiting, retrying, failed in the last 24 h, how late, paused and disabled webhooks. */
-  stats(): Promise<WebhooksOverviewStats> {
-    return this.statistics.overview();
+  /**
+   * The whole module at a glance: waiting, retrying, failed in the last 24 h, how late, paused
+   * and disabled webhooks; with `accountId`, that account's only.
+   */
+  stats(accountId?: string): Promise<WebhooksOverviewStats> {
+    return this.statistics.overview(new Date(), accountId);
   }
 
   /** One webhook's health over the last `hours` clock hours (1 to 720). */
-  async webhookStats(id: string, hours = 24): Promise<WebhookHealthStats> {
-    await this.endpoints.get(id);
+  async webhookStats(id: string, hours = 24, accountId?: string): Promise<WebhookHealthStats> {
+    await this.endpoints.get(id, accountId);
     return this.statistics.health(id, hours);
   }
 
@@ -203,10 +216,12 @@ export class WebhooksService {
   /**
    * Sends the catalog sample of `event` (default: the first subscribed; the
    * first event of the catalog for `*`) now and waits for the answer. The
-   * payload is the catalog's `samplePayload`, stamped with the time of sending.
+   * payload is the catalog's `samplePayload`, stamped with the time of sending; for a webhook of
+   * an account, with `account_id` (and the first of its `inboxIds` as `inbox_id`), as its real
+   * events will have them.
    */
-  async test(id: string, event?: WebhookEventName): Promise<WebhookTestResult> {
-    const endpoint = await this.endpoints.get(id);
+  async test(id: string, event?: WebhookEventName, accountId?: string): Promise<WebhookTestResult> {
+    const endpoint = await this.endpoints.get(id, accountId);
     const chosen = event ?? (endpoint.events.find((e) => e !== ALL_EVENTS && isWebhookEventName(e)) as WebhookEventName | undefined) ?? WEBHOOK_EVENT_NAMES[0];
     const now = new Date();
     const deliveryId = randomUUID();
@@ -214,8 +229,12 @@ export class WebhooksService {
       {
         id: deliveryId,
         webhookId: endpoint.id,
+        accountId: endpoint.accountId ?? null,
         event: chosen,
-        payload: formatPayload(this.payloads.sample(chosen, now), endpoint.format),
+        payload: formatPayload(
+          withEventScope(this.payloads.sample(chosen, now), resolveEventScope({ accountId: endpoint.accountId, inboxId: endpoint.inboxIds?.[0] })),
+          endpoint.format,
+        ),
         status: 'pending',
         attempts: 0,
         isTest: true,
@@ -241,10 +260,10 @@ export class WebhooksService {
    * One page of a webhook's delivery log, newest first: by `status`, `event`, time of creation
    * (`since` inclusive, `until` exclusive) and delivery id (`q`); validated as the admin API's query.
    */
-  async listDeliveries(id: string, input: ListDeliveriesQuery): Promise<{ items: WebhookDeliverySummary[]; nextCursor: string | null }> {
+  async listDeliveries(id: string, input: ListDeliveriesQuery, accountId?: string): Promise<{ items: WebhookDeliverySummary[]; nextCursor: string | null }> {
     const query = await validated(input, ListDeliveriesQuery, 'query');
     const range = timeRange(query.since, query.until);
-    await this.endpoints.get(id);
+    await this.endpoints.get(id, accountId);
     const page = await this.store.list(id, {
       status: query.status,
       event: query.event,
@@ -256,8 +275,8 @@ export class WebhooksService {
     return { items: page.items.map(toSummary), nextCursor: page.nextCursor };
   }
 
-  async getDelivery(id: string, deliveryId: string): Promise<WebhookDeliveryDetail> {
-    await this.endpoints.get(id);
+  async getDelivery(id: string, deliveryId: string, accountId?: string): Promise<WebhookDeliveryDetail> {
+    await this.endpoints.get(id, accountId);
     const found = await this.store.findOne(id, deliveryId);
     if (!found) throw new NotFoundException('Delivery not found');
     const { delivery, attempts } = found;
@@ -284,8 +303,8 @@ export class WebhooksService {
    * flight finishes first. Sent at most once more: no retries after it fails,
    * unless retries of its schedule are left.
    */
-  async redeliver(id: string, deliveryId: string): Promise<{ deliveryId: string; status: 'pending' }> {
-    await this.endpoints.get(id);
+  async redeliver(id: string, deliveryId: string, accountId?: string): Promise<{ deliveryId: string; status: 'pending' }> {
+    await this.endpoints.get(id, accountId);
     const found = await this.store.findOne(id, deliveryId);
     if (!found) throw new NotFoundException('Delivery not found');
     const { delivery } = found;
@@ -302,10 +321,10 @@ export class WebhooksService {
    * deliveries are left out. Resolves to how many go again; with `dryRun`, to how many
    * would, sending nothing.
    */
-  async replay(id: string, input: ReplayDeliveriesDto): Promise<{ count: number }> {
+  async replay(id: string, input: ReplayDeliveriesDto, accountId?: string): Promise<{ count: number }> {
     const dto = await validated(input, ReplayDeliveriesDto);
     const { since, until } = timeRange(dto.since, dto.until ?? new Date().toISOString());
-    await this.endpoints.get(id);
+    await this.endpoints.get(id, accountId);
     const filter = { since, until, status: dto.status, event: dto.event };
     const count = dto.dryRun ? await this.replays.count(id, filter) : await this.replays.replay(id, filter);
     return { count };

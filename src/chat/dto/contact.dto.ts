@@ -19,6 +19,13 @@ export class CreateContactDto {
   @IsString()
   @MaxLength(50)
   phone?: string;
+
+  /** The account it belongs to; none in a single-tenant install. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(191)
+  accountId?: string | null;
 }
 
 /** Any of the fields; `null` clears email, phone or notes. */
@@ -62,4 +69,18 @@ export class CreateOfflineMessageDto {
   @IsNotEmpty()
   @MaxLength(10_000)
   message: string;
+
+  /** The account it belongs to; none in a single-tenant install. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(191)
+  accountId?: string | null;
+
+  /** The inbox (website, widget) it came through. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(191)
+  inboxId?: string | null;
 }

@@ -24,6 +24,20 @@ export class CreateConversationDto {
   @IsString()
   @MaxLength(2048)
   currentUrl?: string;
+
+  /** The account it belongs to; none in a single-tenant install. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(191)
+  accountId?: string | null;
+
+  /** The inbox (website, widget) it came through. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(191)
+  inboxId?: string | null;
 }
 
 export class CreateMessageDto {

@@ -10,6 +10,10 @@ export class Contact extends Timestamped {
   @Column({ type: 'varchar', length: 200 })
   name: string;
 
+  /** The account it belongs to (a site or client of a multi-tenant install); null in a single-tenant one. */
+  @Column({ type: 'varchar', length: 191, nullable: true })
+  accountId?: string | null;
+
   @Column({ type: 'varchar', length: 320, nullable: true })
   email?: string | null;
 

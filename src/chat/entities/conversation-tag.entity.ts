@@ -15,6 +15,14 @@ export class ConversationTag {
   @JoinColumn({ name: 'conversationId', foreignKeyConstraintName: 'FK_chat_conversation_tags_conversation' })
   conversation?: Relation<Conversation>;
 
+  /** Its conversation's account. */
+  @Column({ type: 'varchar', length: 191, nullable: true })
+  accountId?: string | null;
+
+  /** Its conversation's inbox. */
+  @Column({ type: 'varchar', length: 191, nullable: true })
+  inboxId?: string | null;
+
   @Column({ type: Date, precision: 3 })
   createdAt: Date;
 

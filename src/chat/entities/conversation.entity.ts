@@ -12,6 +12,14 @@ export class Conversation extends Timestamped {
   @Column({ type: 'varchar', length: 200 })
   visitorName: string;
 
+  /** The account it belongs to (a site or client of a multi-tenant install); null in a single-tenant one. */
+  @Column({ type: 'varchar', length: 191, nullable: true })
+  accountId?: string | null;
+
+  /** The inbox (website, widget) it came through; null when not told. */
+  @Column({ type: 'varchar', length: 191, nullable: true })
+  inboxId?: string | null;
+
   @Column({ type: 'varchar', length: 320, nullable: true })
   visitorEmail?: string | null;
 

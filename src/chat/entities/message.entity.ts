@@ -19,6 +19,14 @@ export class Message extends Timestamped {
   @JoinColumn({ name: 'conversationId', foreignKeyConstraintName: 'FK_chat_messages_conversation' })
   conversation?: Relation<Conversation>;
 
+  /** Its conversation's account, copied so the message is found by account without a join. */
+  @Column({ type: 'varchar', length: 191, nullable: true })
+  accountId?: string | null;
+
+  /** Its conversation's inbox. */
+  @Column({ type: 'varchar', length: 191, nullable: true })
+  inboxId?: string | null;
+
   @Column({ type: 'text' })
   content: string;
 

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { Relation } from 'typeorm';
-import { WebhookEndpoint } from '../endpoints/webhook-endpoint.entity.js';
+import { WEBHOOK_SCOPE_ID_MAX_LENGTH, WebhookEndpoint } from '../endpoints/webhook-endpoint.entity.js';
 
 export type WebhookDeliveryStatus = 'pending' | 'retrying' | 'success' | 'failed';
 export const WEBHOOK_DELIVERY_STATUSES: readonly WebhookDeliveryStatus[] = ['pending', 'retrying', 'success', 'failed'];
@@ -12,6 +12,8 @@ export const WEBHOOK_DELIVERY_STATUSES: readonly WebhookDeliveryStatus[] = ['pen
 @Index('IDX_webhook_deliveries_created', ['createdAt'])
 @Index('IDX_webhook_deliveries_status_created', ['status', 'isTest', 'createdAt'])
 @Index('IDX_webhook_deliveries_webhook_stats', ['webhookId', 'isTest', 'createdAt', 'status', 'durationMs'])
+// One account's side of the log: what waits, what failed lately (an account admin's `GET /stats`).
+@Index('IDX_webhook_deliveries_account_status', ['accountId', 'status', 'isTest', 'createdAt'])
 export class WebhookDelivery {
   /** Sent as `X-Webhook-Id` and `webhook-id`; receivers de-duplicate on it. */
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -23,6 +25,10 @@ export class WebhookDelivery {
   @ManyToOne(() => WebhookEndpoint, { onDelete: 'CASCADE', onUpdate: 'RESTRICT' })
   @JoinColumn({ name: 'webhookId', foreignKeyConstraintName: 'FK_webhook_deliveries_webhook' })
   webhook?: Relation<WebhookEndpoint>;
+
+  /** Its webhook's account (fixed when the webhook was made); null for a platform-wide webhook's. */
+  @Column({ type: 'varchar', length: WEBHOOK_SCOPE_ID_MAX_LENGTH, nullable: true })
+  accountId?: string | null;
 
   @Column({ type: 'varchar', length: 64 })
   event: string;

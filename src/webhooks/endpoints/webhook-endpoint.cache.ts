@@ -5,7 +5,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import type { Repository } from 'typeorm';
-import { isSubscribed } from '../events/webhook-event.js';
+import { inboxMatches } from '../events/webhook-event.scope.js';
+import type { ResolvedEventScope } from '../events/webhook-event.scope.js';
+import { ALL_EVENTS, WEBHOOK_EVENT_NAMES, isWebhookEventName } from '../events/webhook-event.js';
 import { WEBHOOKS_QUEUE } from '../webhooks.constants.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 
@@ -19,10 +21,56 @@ export const WEBHOOK_ENDPOINT_CACHE_TTL_MS = 5_000;
 /** How old a copy must be before a webhook missing from it makes it load again. */
 const MISS_RELOAD_AFTER_MS = 1_000;
 
+/** The enabled webhooks of one account (or the platform-wide ones), by the event they take. */
+type ByEvent = Map<string, WebhookEndpoint[]>;
+
 interface Snapshot {
   loadedAt: number;
   byId: Map<string, WebhookEndpoint>;
-  byEvent: Map<string, WebhookEndpoint[]>;
+  /** Platform-wide webhooks (no account), by event. */
+  platform: ByEvent;
+  /** Each account's webhooks, by event: an event looks at its own account's lists only. */
+  byAccount: Map<string, ByEvent>;
+}
+
+const NONE: readonly WebhookEndpoint[] = Object.freeze([]);
+
+/**
+ * The enabled webhooks indexed by account, then by event (`*` put under every event),
+ * so that matching one event costs two map lookups and a walk of its own account's
+ * few subscribers, however many accounts there are.
+ */
+export function indexWebhookEndpoints(all: Iterable<WebhookEndpoint>): Pick<Snapshot, 'platform' | 'byAccount'> {
+  const platform: ByEvent = new Map();
+  const byAccount = new Map<string, ByEvent>();
+  for (const endpoint of all) {
+    if (!endpoint.enabled) continue;
+    let lists = platform;
+    if (endpoint.accountId != null) {
+      lists = byAccount.get(endpoint.accountId) ?? new Map();
+      byAccount.set(endpoint.accountId, lists);
+    }
+    const events = endpoint.events.includes(ALL_EVENTS) ? WEBHOOK_EVENT_NAMES : new Set(endpoint.events.filter(isWebhookEventName));
+    for (const event of events) {
+      const list = lists.get(event);
+      if (list) list.push(endpoint);
+      else lists.set(event, [endpoint]);
+    }
+  }
+  return { platform, byAccount };
+}
+
+/**
+ * The webhooks of an index that take an event of `scope`: platform-wide ones and those of
+ * the event's account, each when its `inboxIds` are empty or hold the event's inbox.
+ */
+export function matchWebhookEndpoints(index: Pick<Snapshot, 'platform' | 'byAccount'>, event: string, scope: ResolvedEventScope): WebhookEndpoint[] {
+  const platform = index.platform.get(event) ?? NONE;
+  const own = scope.accountKey === null ? NONE : (index.byAccount.get(scope.accountKey)?.get(event) ?? NONE);
+  const out: WebhookEndpoint[] = [];
+  for (const endpoint of platform) if (inboxMatches(endpoint.inboxIds, scope.inboxKey)) out.push(endpoint);
+  for (const endpoint of own) if (inboxMatches(endpoint.inboxIds, scope.inboxKey)) out.push(endpoint);
+  return out;
 }
 
 /**
@@ -61,15 +109,12 @@ export class WebhookEndpointCache implements OnModuleInit, OnApplicationShutdown
     this.subscriber?.disconnect();
   }
 
-  /** The enabled webhooks subscribed to `event`. */
-  async subscribed(event: string): Promise<WebhookEndpoint[]> {
-    const snap = await this.current();
-    let list = snap.byEvent.get(event);
-    if (!list) {
-      list = [...snap.byId.values()].filter((e) => e.enabled && isSubscribed(e.events, event));
-      snap.byEvent.set(event, list);
-    }
-    return list;
+  /**
+   * The enabled webhooks that take `event` of `scope` (CONTRACT section 3): subscribed to it,
+   * platform-wide or of the event's account, and of every inbox or of the event's.
+   */
+  async subscribed(event: string, scope: ResolvedEventScope): Promise<WebhookEndpoint[]> {
+    return matchWebhookEndpoints(await this.current(), event, scope);
   }
 
   /**
@@ -115,7 +160,7 @@ export class WebhookEndpointCache implements OnModuleInit, OnApplicationShutdown
     const generation = this.generation;
     const loadedAt = Date.now();
     const all = await this.endpoints.find();
-    const snap: Snapshot = { loadedAt, byId: new Map(all.map((e) => [e.id, e])), byEvent: new Map() };
+    const snap: Snapshot = { loadedAt, byId: new Map(all.map((e) => [e.id, e])), ...indexWebhookEndpoints(all) };
     // A change announced while this was loading may not be in it: keep it for this caller only.
     if (generation === this.generation) this.snapshot = snap;
     return snap;

@@ -1,10 +1,15 @@
-import { BeforeInsert, BeforeUpdate, Column, Entity, PrimaryColumn } from 'typeorm';
+import { BeforeInsert, BeforeUpdate, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type WebhookFormat = 'json' | 'slack' | 'discord';
 export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['json', 'slack', 'discord'];
 
+/** Longest account or inbox id: 191 characters keep an index on it within InnoDB's limit in utf8mb4. */
+export const WEBHOOK_SCOPE_ID_MAX_LENGTH = 191;
+
 /** An admin-configured receiver of webhooks. */
 @Entity('webhook_endpoints')
+// The admin list of one account, in creation order.
+@Index('IDX_webhook_endpoints_account_created', ['accountId', 'createdAt'])
 export class WebhookEndpoint {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
@@ -14,6 +19,22 @@ export class WebhookEndpoint {
 
   @Column({ type: 'varchar', length: 2048 })
   url: string;
+
+  /** What it is for, in the admin's words. */
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  description?: string | null;
+
+  /** Who made it: `admin`, or an integration (`zapier`, `n8n`, ...). Set on create, never changed. */
+  @Column({ type: 'varchar', length: 40, default: 'admin' })
+  source: string;
+
+  /** The account it belongs to; null for a platform-wide webhook, which receives every account's events. */
+  @Column({ type: 'varchar', length: WEBHOOK_SCOPE_ID_MAX_LENGTH, nullable: true })
+  accountId?: string | null;
+
+  /** The inboxes whose events it receives; empty for every inbox. */
+  @Column({ type: 'simple-json' })
+  inboxIds: string[];
 
   /** The signing secret; encrypted when `secretEncryptionKey` is set. Never in API answers. */
   @Column({ type: 'varchar', length: 1024, nullable: true })

@@ -43,22 +43,32 @@ export class WebhookEndpointsService {
     @Inject(WEBHOOKS_RESOLVED_OPTIONS) private readonly options: ResolvedWebhooksOptions,
   ) {}
 
-  list(): Promise<WebhookEndpoint[]> {
-    return this.endpoints.find({ order: { createdAt: 'ASC' } });
+  /** The webhooks, oldest first; with `accountId`, that account's only (read by `IDX_webhook_endpoints_account_created`). */
+  list(accountId?: string): Promise<WebhookEndpoint[]> {
+    return this.endpoints.find({ where: accountId === undefined ? {} : { accountId }, order: { createdAt: 'ASC' } });
   }
 
-  async get(id: string): Promise<WebhookEndpoint> {
-    const endpoint = await this.endpoints.findOne({ where: { id } });
+  /**
+   * One webhook; with `accountId`, only when it belongs to that account. Any other
+   * account's webhook is "not found", exactly like an id that does not exist.
+   */
+  async get(id: string, accountId?: string): Promise<WebhookEndpoint> {
+    const endpoint = await this.endpoints.findOne({ where: accountId === undefined ? { id } : { id, accountId } });
     if (!endpoint) throw new NotFoundException('Webhook not found');
     return endpoint;
   }
 
-  async create(dto: CreateWebhookDto): Promise<WebhookEndpoint> {
+  /** Creates a webhook; `accountId`, when given (an account admin's), wins over the body's. */
+  async create(dto: CreateWebhookDto, accountId?: string): Promise<WebhookEndpoint> {
     await this.checkUrl(dto.url);
     const endpoint = this.endpoints.create({
       id: randomUUID(),
       name: dto.name,
       url: dto.url,
+      description: dto.description ?? null,
+      source: dto.source ?? 'admin',
+      accountId: accountId ?? dto.accountId ?? null,
+      inboxIds: unique(dto.inboxIds ?? []),
       secret: this.secrets.seal(dto.secret ?? null),
       events: unique(dto.events),
       enabled: dto.enabled ?? true,
@@ -69,8 +79,8 @@ export class WebhookEndpointsService {
     return this.changed(await this.endpoints.save(endpoint));
   }
 
-  async update(id: string, dto: UpdateWebhookDto): Promise<WebhookEndpoint> {
-    const endpoint = await this.get(id);
+  async update(id: string, dto: UpdateWebhookDto, accountId?: string): Promise<WebhookEndpoint> {
+    const endpoint = await this.get(id, accountId);
     if (dto.url !== undefined) {
       await this.checkUrl(dto.url);
       endpoint.url = dto.url;
@@ -79,6 +89,8 @@ export class WebhookEndpointsService {
     if (dto.events !== undefined) endpoint.events = unique(dto.events);
     if (dto.format !== undefined) endpoint.format = dto.format;
     if (dto.rateLimit !== undefined) endpoint.rateLimit = dto.rateLimit;
+    if (dto.description !== undefined) endpoint.description = dto.description;
+    if (dto.inboxIds !== undefined) endpoint.inboxIds = unique(dto.inboxIds);
     if (dto.secret !== undefined) {
       endpoint.secret = this.secrets.seal(dto.secret);
       endpoint.previousSecret = null;
@@ -100,8 +112,8 @@ export class WebhookEndpointsService {
     return this.changed(await this.endpoints.save(endpoint));
   }
 
-  async remove(id: string): Promise<void> {
-    const result = await this.endpoints.delete({ id });
+  async remove(id: string, accountId?: string): Promise<void> {
+    const result = await this.endpoints.delete(accountId === undefined ? { id } : { id, accountId });
     if (!result.affected) throw new NotFoundException('Webhook not found');
     this.changed();
   }
@@ -121,8 +133,8 @@ export class WebhookEndpointsService {
     };
   }
 
-  async revealSecret(id: string): Promise<string | null> {
-    return this.secrets.open((await this.get(id)).secret);
+  async revealSecret(id: string, accountId?: string): Promise<string | null> {
+    return this.secrets.open((await this.get(id, accountId)).secret);
   }
 
   /**
@@ -130,8 +142,8 @@ export class WebhookEndpointsService {
    * signing `webhook-signature` beside the new one for 24 h (a secret rotated
    * out earlier is dropped now); `X-Webhook-Signature` uses the new one at once.
    */
-  async rotateSecret(id: string, now = new Date()): Promise<string> {
-    const endpoint = await this.get(id);
+  async rotateSecret(id: string, accountId?: string, now = new Date()): Promise<string> {
+    const endpoint = await this.get(id, accountId);
     const current = this.secrets.open(endpoint.secret);
     const secret = generateWebhookSecret();
     endpoint.secret = this.secrets.seal(secret);
@@ -225,6 +237,6 @@ export class WebhookEndpointsService {
   }
 }
 
-function unique(events: string[]): string[] {
-  return [...new Set(events)];
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
 }

@@ -12,6 +12,13 @@ export interface WebhookView {
   format: WebhookFormat;
   /** Most requests per second to this webhook; null for no limit. */
   rateLimit: number | null;
+  description: string | null;
+  /** Who made it: `admin` or an integration; fixed once created. */
+  source: string;
+  /** Its account; null for a platform-wide webhook. */
+  accountId: string | null;
+  /** The inboxes it takes events of; empty for every inbox. */
+  inboxIds: string[];
   hasSecret: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -36,6 +43,10 @@ export function toWebhookView(e: WebhookEndpoint, pausedUntil: Date | null = nul
     enabled: e.enabled,
     format: e.format,
     rateLimit: e.rateLimit ?? null,
+    description: e.description ?? null,
+    source: e.source,
+    accountId: e.accountId ?? null,
+    inboxIds: e.inboxIds ?? [],
     hasSecret: Boolean(e.secret),
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,

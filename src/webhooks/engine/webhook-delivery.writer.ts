@@ -9,7 +9,7 @@ import type { WebhookSqlParams } from './webhook-sql.dialect.js';
 
 export type NewWebhookDelivery = Pick<
   WebhookDelivery,
-  'id' | 'webhookId' | 'event' | 'payload' | 'status' | 'attempts' | 'isTest' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'traceparent'
+  'id' | 'webhookId' | 'event' | 'payload' | 'status' | 'attempts' | 'isTest' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'traceparent' | 'accountId'
 > & {
   /** The payload as JSON, when the caller made it already: written as it is, not stringified again. */
   payloadJson?: string;
@@ -135,11 +135,11 @@ export class WebhookDeliveryWriter {
   private async insertStatement(rows: NewWebhookDelivery[], runner?: QueryRunner): Promise<void> {
     const q = this.q;
     const p = this.sql.params();
-    const columns = ['id', 'webhookId', 'event', 'payload', 'status', 'attempts', 'isTest', 'nextAttemptAt', 'createdAt', 'updatedAt', 'traceparent'];
+    const columns = ['id', 'webhookId', 'event', 'payload', 'status', 'attempts', 'isTest', 'nextAttemptAt', 'createdAt', 'updatedAt', 'traceparent', 'accountId'];
     const values = rows.map((r) =>
       p.row([
         r.id, r.webhookId, r.event, r.payloadJson ?? JSON.stringify(r.payload), r.status, r.attempts, r.isTest, r.nextAttemptAt ?? null, r.createdAt, r.updatedAt,
-        r.traceparent ?? null,
+        r.traceparent ?? null, r.accountId ?? null,
       ]),
     );
     await this.sql.run(`INSERT INTO ${q('webhook_deliveries')} (${columns.map(q).join(', ')}) VALUES ${values.join(', ')}`, p.values, runner);

@@ -9,6 +9,8 @@ import type { WebhookEventSchema } from './webhook-event.schemas.js';
 import { WEBHOOK_EVENT_NAMES, isWebhookEventName } from './webhook-event.js';
 import type { WebhookEventName } from './webhook-event.js';
 import type { WebhookPayload, WebhookPayloadMapper } from './webhook-payload.mapper.js';
+import { resolveEventScope } from './webhook-event.scope.js';
+import type { ResolvedEventScope, WebhookScopeOf } from './webhook-event.scope.js';
 
 /** One event of `GET /events`. */
 export interface WebhookCatalogEntry {
@@ -64,8 +66,10 @@ export class WebhookPayloadFactory {
   private readonly logger = new Logger(WebhookPayloadFactory.name);
   private readonly mappers: Record<WebhookEventName, WebhookPayloadMapper>;
   private readonly hostMapped: ReadonlySet<string>;
+  private readonly scopeOf: WebhookScopeOf;
 
   constructor(@Inject(WEBHOOKS_RESOLVED_OPTIONS) options: ResolvedWebhooksOptions) {
+    this.scopeOf = options.scopeOf;
     const given = Object.entries(options.payloadMappers).filter(([, mapper]) => typeof mapper === 'function');
     this.mappers = { ...builtInMappers, ...Object.fromEntries(given) };
     this.hostMapped = new Set(given.map(([event]) => event));
@@ -73,6 +77,18 @@ export class WebhookPayloadFactory {
 
   build(event: WebhookEventName, input: unknown, timestamp = new Date()): WebhookPayload {
     return buildWebhookPayload(event, input, this.mappers[event], timestamp);
+  }
+
+  /**
+   * The account and inbox of an emitted event, by `scopeOf`. A `scopeOf` that throws fails the
+   * event like a mapper that throws: nothing is recorded rather than sent to the wrong webhooks.
+   */
+  scope(event: WebhookEventName, input: unknown): ResolvedEventScope {
+    try {
+      return resolveEventScope(this.scopeOf(event, input));
+    } catch (err) {
+      throw new WebhookPayloadMappingError(event, err, 'scopeOf');
+    }
   }
 
   /**

@@ -10,9 +10,14 @@ export type WebhookPayloadMapper = (input: any) => Record<string, unknown>;
 /** Per-event mappers; a host's entry replaces the built-in one for that event. */
 export type WebhookPayloadMappers = Partial<Record<WebhookEventName, WebhookPayloadMapper>>;
 
-/** What an endpoint receives as the JSON body. */
+/**
+ * What an endpoint receives as the JSON body. `account_id` and `inbox_id` are there only
+ * when the event has them (see `scopeOf`): a single-tenant host's bodies never carry them.
+ */
 export interface WebhookPayload<T = Record<string, unknown>> {
   event: WebhookEventName;
   timestamp: string;
+  account_id?: string | number;
+  inbox_id?: string | number;
   data: T;
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { WebhookEndpointCache } from '../endpoints/webhook-endpoint.cache.js';
 import type { WebhookFormat } from '../endpoints/webhook-endpoint.entity.js';
-import { formatPayload } from './webhook-format.js';
+import { formatPayload, withEventScope } from './webhook-format.js';
 import { WebhookPayloadFactory } from './webhook-payload.factory.js';
 import { WebhookTelemetry } from '../telemetry/webhook.telemetry.js';
 import type { WebhookEventName } from './webhook-event.js';
@@ -21,7 +21,8 @@ export interface PublishOptions {
 }
 
 /**
- * Records an event for every enabled, subscribed webhook. When `publish` (or the
+ * Records an event for every enabled, subscribed webhook of its scope: platform-wide ones
+ * and those of the event's account whose `inboxIds` are empty or hold the event's inbox. When `publish` (or the
  * host's `emitAsync`) resolves, the delivery rows are in the database.
  */
 @Injectable()
@@ -46,8 +47,9 @@ export class WebhookPublisher {
   }
 
   private async record(event: WebhookEventName, input: unknown, options: PublishOptions, traceparent: string | undefined): Promise<string[]> {
-    const payload = this.payloads.build(event, input);
-    const endpoints = await this.endpoints.subscribed(event);
+    const scope = this.payloads.scope(event, input);
+    const payload = withEventScope(this.payloads.build(event, input), scope);
+    const endpoints = await this.endpoints.subscribed(event, scope);
     if (endpoints.length === 0) return [];
     const now = new Date();
     // Each format's body is made once, however many webhooks share it.
@@ -65,6 +67,7 @@ export class WebhookPublisher {
     const rows: NewWebhookDelivery[] = endpoints.map((endpoint) => ({
       id: randomUUID(),
       webhookId: endpoint.id,
+      accountId: endpoint.accountId ?? null,
       event,
       payload: bodyFor(endpoint.format).payload,
       payloadJson: bodyFor(endpoint.format).json,

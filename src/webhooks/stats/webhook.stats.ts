@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { In } from 'typeorm';
+import type { Repository, WhereExpressionBuilder } from 'typeorm';
+
+type WhereQuery = WhereExpressionBuilder;
 import { WebhookDelivery } from '../delivery-log/webhook-delivery.entity.js';
 import type { WebhookDeliveryStatus } from '../delivery-log/webhook-delivery.entity.js';
 import { WebhookEndpoint } from '../endpoints/webhook-endpoint.entity.js';
@@ -47,18 +50,21 @@ export class WebhookStats {
     private readonly breaker: WebhookBreakerState,
   ) {}
 
-  async overview(now = new Date()): Promise<WebhooksOverviewStats> {
+  /**
+   * The overview of `GET /stats`; with `accountId`, of that account's webhooks only (its
+   * deliveries read by `IDX_webhook_deliveries_account_status`).
+   */
+  async overview(now = new Date(), accountId?: string): Promise<WebhooksOverviewStats> {
     const [waiting, oldestDue, failedLast24h, disabledWebhooks, paused] = await Promise.all([
-      this.waiting(),
-      this.oldestDueAt(now),
-      this.deliveries
-        .createQueryBuilder('d')
-        .where('d.status = :failed', { failed: 'failed' })
+      this.waiting(accountId),
+      this.oldestDueAt(now, accountId),
+      this.inAccount(this.deliveries.createQueryBuilder('d'), accountId)
+        .andWhere('d.status = :failed', { failed: 'failed' })
         .andWhere('d.isTest = :isTest', { isTest: false })
         .andWhere('d.createdAt >= :since', { since: new Date(now.getTime() - DAY_MS) })
         .getCount(),
-      this.endpoints.count({ where: { enabled: false } }),
-      this.breaker.pausedWebhookIds(),
+      this.endpoints.count({ where: accountId === undefined ? { enabled: false } : { enabled: false, accountId } }),
+      this.pausedIn(accountId),
     ]);
     return {
       ...waiting,
@@ -69,13 +75,25 @@ export class WebhookStats {
     };
   }
 
-  /** Deliveries waiting for their first attempt, and for a retry. */
-  async waiting(): Promise<{ pending: number; retrying: number }> {
-    const rows = await this.deliveries
-      .createQueryBuilder('d')
+  /** `d.accountId = :accountId` when given; the condition every account-wide query starts with. */
+  private inAccount<Q extends WhereQuery>(qb: Q, accountId: string | undefined): Q {
+    return accountId === undefined ? qb : (qb.andWhere('d.accountId = :accountId', { accountId }) as Q);
+  }
+
+  /** The paused webhooks, of one account when given. */
+  private async pausedIn(accountId: string | undefined): Promise<string[]> {
+    const paused = await this.breaker.pausedWebhookIds();
+    if (accountId === undefined || paused.length === 0) return paused;
+    const own = await this.endpoints.find({ select: { id: true }, where: { accountId, id: In(paused) } });
+    return own.map((e) => e.id);
+  }
+
+  /** Deliveries waiting for their first attempt, and for a retry; of one account when given. */
+  async waiting(accountId?: string): Promise<{ pending: number; retrying: number }> {
+    const rows = await this.inAccount(this.deliveries.createQueryBuilder('d'), accountId)
       .select('d.status', 'status')
       .addSelect('COUNT(*)', 'n')
-      .where('d.status IN (:...waiting)', { waiting: ['pending', 'retrying'] })
+      .andWhere('d.status IN (:...waiting)', { waiting: ['pending', 'retrying'] })
       .groupBy('d.status')
       .getRawMany<{ status: WebhookDeliveryStatus; n: string | number }>();
     const count = (status: WebhookDeliveryStatus) => Number(rows.find((r) => r.status === status)?.n ?? 0);
@@ -94,12 +112,11 @@ export class WebhookStats {
     return { enabled: enabledIds.length - pausedEnabled, paused: pausedEnabled, disabled };
   }
 
-  /** When the most overdue waiting delivery was due; null when none is due. */
-  async oldestDueAt(now = new Date()): Promise<Date | null> {
-    const row = await this.deliveries
-      .createQueryBuilder('d')
+  /** When the most overdue waiting delivery (of one account, when given) was due; null when none is due. */
+  async oldestDueAt(now = new Date(), accountId?: string): Promise<Date | null> {
+    const row = await this.inAccount(this.deliveries.createQueryBuilder('d'), accountId)
       .select('MIN(d.nextAttemptAt)', 'due')
-      .where('d.status IN (:...waiting)', { waiting: ['pending', 'retrying'] })
+      .andWhere('d.status IN (:...waiting)', { waiting: ['pending', 'retrying'] })
       .andWhere('d.nextAttemptAt <= :now', { now })
       .getRawOne<{ due: Date | string | null }>();
     return row?.due ? new Date(row.due) : null;

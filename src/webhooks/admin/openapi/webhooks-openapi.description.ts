@@ -2,12 +2,23 @@ import type { Type } from '@nestjs/common';
 import { WEBHOOK_DELIVERY_STATUSES } from '../../delivery-log/webhook-delivery.entity.js';
 import { CreateWebhookDto } from '../../endpoints/dto/create-webhook.dto.js';
 import { ListDeliveriesQuery } from '../../endpoints/dto/list-deliveries.query.js';
+import { ListWebhooksQuery } from '../../endpoints/dto/list-webhooks.query.js';
 import { ReplayDeliveriesDto } from '../../endpoints/dto/replay-deliveries.dto.js';
 import { TestWebhookDto } from '../../endpoints/dto/test-webhook.dto.js';
 import { UpdateWebhookDto } from '../../endpoints/dto/update-webhook.dto.js';
 import { WebhookStatsQuery } from '../../endpoints/dto/webhook-stats.query.js';
-import { EVENTS_MAX, NAME_MAX_LENGTH, RATE_LIMIT_MAX, RATE_LIMIT_MIN, SECRET_MAX_LENGTH, URL_MAX_LENGTH } from '../../endpoints/dto/webhook-fields.js';
-import { WEBHOOK_FORMATS } from '../../endpoints/webhook-endpoint.entity.js';
+import {
+  DESCRIPTION_MAX_LENGTH,
+  EVENTS_MAX,
+  INBOXES_MAX,
+  NAME_MAX_LENGTH,
+  RATE_LIMIT_MAX,
+  RATE_LIMIT_MIN,
+  SECRET_MAX_LENGTH,
+  SOURCE_MAX_LENGTH,
+  URL_MAX_LENGTH,
+} from '../../endpoints/dto/webhook-fields.js';
+import { WEBHOOK_FORMATS, WEBHOOK_SCOPE_ID_MAX_LENGTH } from '../../endpoints/webhook-endpoint.entity.js';
 import { ALL_EVENTS, WEBHOOK_EVENT_NAMES } from '../../events/webhook-event.js';
 import type { WebhooksAdminController } from '../webhooks-admin.controller.js';
 import {
@@ -111,6 +122,41 @@ const webhookFields = (partial: boolean): Record<string, PropertyDoc> => ({
     description: "Most requests per second to this endpoint; null for no limit (Slack's incoming webhooks take about 1). Default null.",
     example: 1,
   },
+  description: {
+    type: 'string',
+    nullable: true,
+    required: false,
+    maxLength: DESCRIPTION_MAX_LENGTH,
+    description: partial ? 'What it is for; null removes it.' : 'What it is for. Default null.',
+    example: 'Leads to the CRM',
+  },
+  inboxIds: {
+    type: 'string',
+    isArray: true,
+    required: false,
+    maxItems: INBOXES_MAX,
+    description: partial ? 'The inboxes whose events it takes; empty for every inbox.' : 'The inboxes whose events it takes; empty for every inbox. Default [].',
+    example: ['inbox-1'],
+  },
+  ...(partial
+    ? {}
+    : {
+        source: {
+          type: 'string',
+          required: false,
+          maxLength: SOURCE_MAX_LENGTH,
+          description: 'Who makes it: `admin`, or an integration such as `zapier`, `n8n`, `make`, `pabbly`. Fixed once created. Default `admin`.',
+          example: 'zapier',
+        },
+        accountId: {
+          type: 'string',
+          nullable: true,
+          required: false,
+          maxLength: WEBHOOK_SCOPE_ID_MAX_LENGTH,
+          description: "Its account; null for platform-wide. An account admin's webhooks go in their own account whatever this says. Default null.",
+          example: 'acct-1',
+        },
+      }),
 });
 
 /** The fields of a delivery in the log; one delivery's detail adds to them. */
@@ -140,6 +186,18 @@ const MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyDoc>]> = [
         required: false,
         description: "The event whose sample is sent. Default: the webhook's first subscribed event.",
         example: 'message.received',
+      },
+    },
+  ],
+  [
+    ListWebhooksQuery,
+    {
+      accountId: {
+        type: 'string',
+        required: false,
+        maxLength: WEBHOOK_SCOPE_ID_MAX_LENGTH,
+        description: "Only this account's webhooks (a platform admin's filter; an account admin only ever sees their own).",
+        example: 'acct-1',
       },
     },
   ],
@@ -239,6 +297,10 @@ const MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyDoc>]> = [
       disabledAt: { ...TIME, nullable: true, description: 'When the module or an admin disabled it; null while enabled.', example: null },
       disabledReason: { type: 'string', nullable: true, description: 'Why it was disabled.', example: null },
       rateLimit: { type: 'number', nullable: true, description: 'Most requests per second to it; null for no limit.', example: null },
+      description: { type: 'string', nullable: true, description: 'What it is for.', example: 'Leads to the CRM' },
+      source: { type: 'string', description: 'Who made it: `admin` or an integration (`zapier`, ...); fixed once created.', example: 'admin' },
+      accountId: { type: 'string', nullable: true, description: 'Its account; null for a platform-wide webhook.', example: 'acct-1' },
+      inboxIds: { type: 'string', isArray: true, description: 'The inboxes whose events it takes; empty for every inbox.', example: [] },
       pausedUntil: {
         ...TIME,
         nullable: true,
@@ -365,14 +427,14 @@ export const WEBHOOKS_MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyD
   ],
 ];
 
-const NOT_FOUND = 'Unknown webhook id (`Webhook not found`).';
+const NOT_FOUND = "Unknown webhook id, or another account's webhook (`Webhook not found`).";
 const BAD_BODY = 'A field is invalid; the message names it (`Webhook URL must use HTTPS`, `Invalid subscription event type`, `... private ...`).';
 
 /** Every route of the admin controller, by method name. */
 export const WEBHOOKS_ROUTE_DOCS: Record<Exclude<keyof WebhooksAdminController, 'webhooks'>, RouteDoc> = {
   list: {
     summary: 'List webhooks',
-    description: 'Each with its `health` over the last 24 hours.',
+    description: "Each with its `health` over the last 24 hours; an account admin's own only.",
     status: 200,
     answer: WebhookListItemModel,
     isArray: true,

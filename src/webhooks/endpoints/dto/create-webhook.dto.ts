@@ -1,6 +1,19 @@
 import { IsOptional } from 'class-validator';
 import type { WebhookFormat } from '../webhook-endpoint.entity.js';
-import { EnabledField, EventsField, FormatField, NameField, RateLimitField, OptionalField, SecretField, UrlField } from './webhook-fields.js';
+import {
+  AccountIdField,
+  DescriptionField,
+  EnabledField,
+  EventsField,
+  FormatField,
+  InboxIdsField,
+  NameField,
+  OptionalField,
+  RateLimitField,
+  SecretField,
+  SourceField,
+  UrlField,
+} from './webhook-fields.js';
 
 /** Body of `POST /`. */
 export class CreateWebhookDto {
@@ -31,4 +44,25 @@ export class CreateWebhookDto {
   /** Most requests per second to this webhook (0.1 to 1000); `null` for no limit. Default `null`. */
   @RateLimitField()
   rateLimit?: number | null;
+
+  /** What it is for, up to 500 characters; `null` for none. Default `null`. */
+  @DescriptionField()
+  description?: string | null;
+
+  /** Who made it, up to 40 characters: `admin` or an integration (`zapier`, `n8n`, ...). Fixed once created. Default `admin`. */
+  @OptionalField()
+  @SourceField()
+  source?: string;
+
+  /**
+   * The account it belongs to; `null` for platform-wide. An account admin's webhooks go in
+   * their own account whatever this says. Default `null`.
+   */
+  @AccountIdField()
+  accountId?: string | null;
+
+  /** The inboxes whose events it takes; empty for every inbox. Default `[]`. */
+  @OptionalField()
+  @InboxIdsField()
+  inboxIds?: string[];
 }

@@ -1,10 +1,23 @@
 import { IsOptional } from 'class-validator';
 import type { WebhookFormat } from '../webhook-endpoint.entity.js';
-import { EnabledField, EventsField, FormatField, NameField, RateLimitField, OptionalField, SecretField, UrlField } from './webhook-fields.js';
+import {
+  DescriptionField,
+  EnabledField,
+  EventsField,
+  FixedAfterCreate,
+  FormatField,
+  InboxIdsField,
+  NameField,
+  OptionalField,
+  RateLimitField,
+  SecretField,
+  UrlField,
+} from './webhook-fields.js';
 
 /**
- * Body of `PATCH /`: any field of the create body. A field left out stays as it
- * is; `null` is refused except for `secret`, where it removes the secret.
+ * Body of `PATCH /`: any field of the create body but `source` and `accountId`, which
+ * are fixed once created. A field left out stays as it is; `null` is refused except
+ * for `secret` and `description`, where it removes them.
  */
 export class UpdateWebhookDto {
   @OptionalField()
@@ -34,4 +47,20 @@ export class UpdateWebhookDto {
   /** Most requests per second to this webhook (0.1 to 1000); `null` for no limit. Default `null`. */
   @RateLimitField()
   rateLimit?: number | null;
+
+  /** `null` removes it. */
+  @DescriptionField()
+  description?: string | null;
+
+  @OptionalField()
+  @InboxIdsField()
+  inboxIds?: string[];
+
+  /** Refused: an integration relies on it. */
+  @FixedAfterCreate('source', 'the integration that made this webhook relies on it; create a new webhook instead')
+  source?: never;
+
+  /** Refused: a webhook stays in its account. */
+  @FixedAfterCreate('accountId', 'a webhook stays in its account; create one in the other account instead')
+  accountId?: never;
 }

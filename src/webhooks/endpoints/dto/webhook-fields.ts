@@ -4,7 +4,7 @@ import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsISO8601, IsNot
 import { invalidStandardSecret } from '../../security/webhook-secret.generator.js';
 import { WEBHOOK_DELIVERY_STATUSES } from '../../delivery-log/webhook-delivery.entity.js';
 import { WEBHOOK_EVENT_NAMES } from '../../events/webhook-event.js';
-import { WEBHOOK_FORMATS } from '../webhook-endpoint.entity.js';
+import { WEBHOOK_FORMATS, WEBHOOK_SCOPE_ID_MAX_LENGTH } from '../webhook-endpoint.entity.js';
 import { IsWebhookEventList } from './webhook-events.validator.js';
 
 /**
@@ -86,6 +86,63 @@ export const RateLimitField = () =>
     Min(RATE_LIMIT_MIN, { message: `rateLimit must be at least ${RATE_LIMIT_MIN} requests per second (or null for no limit)` }),
     Max(RATE_LIMIT_MAX, { message: `rateLimit must be at most ${RATE_LIMIT_MAX} requests per second (or null for no limit)` }),
   );
+
+export const DESCRIPTION_MAX_LENGTH = 500;
+export const SOURCE_MAX_LENGTH = 40;
+export const INBOXES_MAX = 100;
+
+/** What the webhook is for; free text up to 500 characters (line breaks allowed), `null` for none. */
+export const DescriptionField = () =>
+  applyDecorators(
+    ValidateIf((_object, value) => value !== undefined && value !== null),
+    IsString({ message: 'description must be a string, or null for none' }),
+    MaxLength(DESCRIPTION_MAX_LENGTH, { message: `description must be at most ${DESCRIPTION_MAX_LENGTH} characters` }),
+    // eslint-disable-next-line no-control-regex
+    Matches(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, { message: 'description must not contain control characters' }),
+  );
+
+/** Who made the webhook: `admin`, or an integration's name such as `zapier`. */
+export const SourceField = () =>
+  applyDecorators(
+    Transform(trimSpaces),
+    IsString({ message: 'source must be a string such as admin, zapier or n8n' }),
+    IsNotEmpty({ message: 'source must not be empty' }),
+    MaxLength(SOURCE_MAX_LENGTH, { message: `source must be at most ${SOURCE_MAX_LENGTH} characters` }),
+    Matches(NO_CONTROL, { message: 'source must not contain control characters or line breaks' }),
+  );
+
+/** An account or inbox id: a non-empty string without spaces or control characters. */
+const scopeIdRules = (field: string, each = false) => [
+  IsString({ each, message: `${field} must be ${each ? 'an array of strings' : 'a string'}` }),
+  IsNotEmpty({ each, message: `${field} must not ${each ? 'contain empty strings' : 'be empty'}` }),
+  MaxLength(WEBHOOK_SCOPE_ID_MAX_LENGTH, { each, message: `${field} must ${each ? 'hold ids of' : 'be'} at most ${WEBHOOK_SCOPE_ID_MAX_LENGTH} characters` }),
+  Matches(NO_SPACE_OR_CONTROL, { each, message: `${field} must not contain spaces, control characters or line breaks` }),
+];
+
+/** A webhook's account on create: a string, or `null` (or left out) for a platform-wide webhook. */
+export const AccountIdField = () =>
+  applyDecorators(ValidateIf((_object, value) => value !== undefined && value !== null), ...scopeIdRules('accountId'));
+
+/** The `?accountId=` filter of the list. */
+export const AccountIdFilter = () => applyDecorators(IsOptional(), ...scopeIdRules('accountId'));
+
+/** The inboxes a webhook takes events of; empty for every inbox. */
+export const InboxIdsField = () =>
+  applyDecorators(
+    IsArray({ message: 'inboxIds must be an array of inbox ids, empty for every inbox' }),
+    ArrayMaxSize(INBOXES_MAX, { message: `inboxIds must contain no more than ${INBOXES_MAX} entries` }),
+    ...scopeIdRules('inboxIds', true),
+  );
+
+/**
+ * A field set on create that a PATCH may not change: present at all, it is refused with a
+ * message naming it (`source` would silently break the integration that made the webhook).
+ */
+export const FixedAfterCreate = (field: 'source' | 'accountId', why: string) =>
+  ValidateBy({
+    name: 'isFixedAfterCreate',
+    validator: { validate: (value) => value === undefined, defaultMessage: () => `${field} is set when the webhook is created and cannot be changed: ${why}` },
+  });
 
 /** A delivery-log filter on `status`, as the list query and the replay body take it. */
 export const DeliveryStatusFilter = () =>
