@@ -244,6 +244,7 @@ export class WebhookDeliveryRunner {
     const nextAttemptAt = decision.status === 'retrying' ? new Date(Date.now() + decision.delayMs) : null;
 
     let recorded = false;
+    let recordFailed = true;
     let next: Step['next'];
     try {
       recorded = await this.writer.record({
@@ -260,13 +261,15 @@ export class WebhookDeliveryRunner {
         status: decision.status,
         nextAttemptAt,
       });
+      recordFailed = false;
     } finally {
       lease?.stop();
       // After the record: a stale job for this attempt, let in once the slot is free, finds it made.
       if (slot) {
         // This process' configuration, not the receiver: the breaker counts nothing.
         const outcome = unsignable ? 'none' : this.gateOutcome(result, decision);
-        const nextToken = takeNext && !this.stopping ? WebhookEndpointGate.token() : undefined;
+        // A record that threw ends this run: what waits in line goes back to the queue rather than to it.
+        const nextToken = takeNext && !this.stopping && !recordFailed ? WebhookEndpointGate.token() : undefined;
         const released = await this.gate
           .release(endpoint.id, deliveryId, recorded ? attempt : 0, outcome, result.durationMs, endpoint.rateLimit, decision.retryAfterMs ?? 0, slot.token, nextToken)
           .catch((err: Error) => {
