@@ -9,7 +9,7 @@ import { WebhookDeliveryRunner } from '../src/webhooks/engine/webhook-delivery.r
 import { WebhookEndpointGate } from '../src/webhooks/engine/webhook-endpoint.gate.js';
 import { WebhookEvent } from '../src/webhooks/index.js';
 import { WEBHOOKS_QUEUE } from '../src/webhooks/webhooks.constants.js';
-import { byDeliveryId, claimRedisDatabase, header } from './support/delivery-support.js';
+import { byDeliveryId, claimRedisDatabase, header, latch, taggedConversation } from './support/delivery-support.js';
 import type { ClaimedRedisDatabase } from './support/delivery-support.js';
 import { REDIS } from './support/services.js';
 import { HttpsReceiver } from './support/https-receiver.js';
@@ -17,18 +17,10 @@ import { eventually } from './support/receiver-checks.js';
 import { bootWebhooksHost } from './support/webhooks-host.js';
 import type { WebhooksHost } from './support/webhooks-host.js';
 
-const conversation = (id: number) => ({ conversation: { id, visitorName: 'Ada', status: 'open', createdAt: new Date() }, tag: `t${id}` });
-
-function gateOf() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
-}
-
 describe('nothing dangles', () => {
   let host: WebhooksHost;
   let receiver: HttpsReceiver;
-  const hold = gateOf();
+  const hold = latch();
 
   beforeAll(async () => {
     receiver = await HttpsReceiver.start(async (req, res) => {
@@ -84,7 +76,7 @@ describe('nothing dangles', () => {
 
   it('logs an attempt that was in flight as a disable came as it went, not as "not sent"', async () => {
     const created = await host.http.post(host.admin).send({ name: 'slow', url: receiver.url('/slow'), events: ['takeover.requested'] }).expect(201);
-    const [[id]] = (await host.emitter.emitAsync(WebhookEvent.TakeoverRequested, { conversation: conversation(1).conversation })) as string[][];
+    const [[id]] = (await host.emitter.emitAsync(WebhookEvent.TakeoverRequested, { conversation: taggedConversation(1).conversation })) as string[][];
     await receiver.waitFor(1, { path: '/slow' });
     await host.http.patch(`${host.admin}/${created.body.id}`).send({ enabled: false }).expect(200);
     const delivery = async () => (await host.http.get(`${host.admin}/${created.body.id}/deliveries/${id}`).expect(200)).body;
@@ -105,7 +97,7 @@ describe('a stopping worker', () => {
   let first: WebhooksHost | undefined;
   let second: WebhooksHost | undefined;
   let receiver: HttpsReceiver;
-  const hold = gateOf();
+  const hold = latch();
 
   beforeAll(async () => {
     receiver = await HttpsReceiver.start(async (_req, res) => {
@@ -125,9 +117,9 @@ describe('a stopping worker', () => {
   it('takes no job from the line while it stops: the next one goes back to the queue, for another worker', async () => {
     const created = await first!.http.post(first!.admin).send({ name: 'one', url: receiver.url('/one'), events: ['tag.added'] }).expect(201);
     const queue = first!.app.get<Queue>(getQueueToken(WEBHOOKS_QUEUE));
-    const [[d1]] = (await first!.emitter.emitAsync(WebhookEvent.TagAdded, conversation(1))) as string[][];
+    const [[d1]] = (await first!.emitter.emitAsync(WebhookEvent.TagAdded, taggedConversation(1))) as string[][];
     await receiver.waitFor(1);
-    const [[d2]] = (await first!.emitter.emitAsync(WebhookEvent.TagAdded, conversation(2))) as string[][];
+    const [[d2]] = (await first!.emitter.emitAsync(WebhookEvent.TagAdded, taggedConversation(2))) as string[][];
     await eventually(async () => ((await queue.client.llen(queue.toKey(`ep:${created.body.id}:line`))) === 1 ? true : undefined), 5_000, 'd2 in line');
 
     // The worker is told to stop while d1 is on the wire; then d1 ends and frees its slot.
@@ -168,7 +160,7 @@ describe('a worker that cannot open a webhook secret', () => {
 
   it('sends nothing unsigned, and the log says which key to set', async () => {
     const created = await api!.http.post(api!.admin).send({ name: 's', url: receiver.url('/s'), secret: 'a-signing-secret-of-some-length', events: ['tag.added'] }).expect(201);
-    const [[id]] = (await api!.emitter.emitAsync(WebhookEvent.TagAdded, conversation(1))) as string[][];
+    const [[id]] = (await api!.emitter.emitAsync(WebhookEvent.TagAdded, taggedConversation(1))) as string[][];
     const d = await eventually(async () => {
       const now = (await api!.http.get(`${api!.admin}/${created.body.id}/deliveries/${id}`).expect(200)).body;
       return now.attempts === 1 ? now : undefined;
@@ -186,7 +178,7 @@ describe('Redis loses its data while an attempt is in flight', () => {
   let host: WebhooksHost | undefined;
   let receiver: HttpsReceiver;
   let redis: ClaimedRedisDatabase;
-  const hold = gateOf();
+  const hold = latch();
   const warnings: string[] = [];
 
   beforeAll(async () => {
@@ -213,7 +205,7 @@ describe('Redis loses its data while an attempt is in flight', () => {
 
   it('queues nothing again until the attempts then in flight have ended, so none goes twice at once', async () => {
     const created = await host!.http.post(host!.admin).send({ name: 'slow', url: receiver.url('/slow'), events: ['tag.added'] }).expect(201);
-    const [[id]] = (await host!.emitter.emitAsync(WebhookEvent.TagAdded, conversation(1))) as string[][];
+    const [[id]] = (await host!.emitter.emitAsync(WebhookEvent.TagAdded, taggedConversation(1))) as string[][];
     await receiver.waitFor(1, { path: '/slow' });
     const reconciler = host!.app.get(WebhookDeliveryReconciler);
     let passes = 0;

@@ -8,25 +8,16 @@ import { WebhookEndpointGate } from '../src/webhooks/engine/webhook-endpoint.gat
 import { WebhookEvent } from '../src/webhooks/index.js';
 import type { WebhookDeliveryJob } from '../src/webhooks/engine/webhook-delivery.queue.js';
 import { WEBHOOKS_QUEUE } from '../src/webhooks/webhooks.constants.js';
-import { byDeliveryId, header } from './support/delivery-support.js';
+import { byDeliveryId, header, latch, taggedConversation } from './support/delivery-support.js';
 import { HttpsReceiver } from './support/https-receiver.js';
 import { eventually } from './support/receiver-checks.js';
 import { bootWebhooksHost } from './support/webhooks-host.js';
 import type { WebhooksHost } from './support/webhooks-host.js';
 
-const conversation = (id: number) => ({ conversation: { id, visitorName: 'Ada', status: 'open', createdAt: new Date() }, tag: `t${id}` });
-
-/** A gate for one request: `open()` lets every request waiting on it answer. */
-function gateOf() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
-}
-
 describe('slots have owners', () => {
   let host: WebhooksHost;
   let receiver: HttpsReceiver;
-  const hold = gateOf();
+  const hold = latch();
 
   beforeAll(async () => {
     receiver = await HttpsReceiver.start(async (req, res) => {
@@ -45,7 +36,7 @@ describe('slots have owners', () => {
   it('lets a second run of one admitted job (Bull re-running it after a lost lock) send nothing', async () => {
     await host.http.post(host.admin).send({ name: 'slow', url: receiver.url('/slow'), events: ['tag.added'] }).expect(201);
     const queue = host.app.get<Queue<WebhookDeliveryJob>>(getQueueToken(WEBHOOKS_QUEUE));
-    const [[id]] = (await host.emitter.emitAsync(WebhookEvent.TagAdded, conversation(1))) as string[][];
+    const [[id]] = (await host.emitter.emitAsync(WebhookEvent.TagAdded, taggedConversation(1))) as string[][];
     // The worker runs the admitted job; its attempt is in flight.
     await receiver.waitFor(1, { path: '/slow' });
     // The same job again, as Bull runs it when it takes the first run for stalled.
@@ -83,7 +74,7 @@ describe('an admitted job that starts after its webhook was paused', () => {
     // The worker takes nothing for now: the jobs are admitted (their slots taken) and wait in the queue.
     await queue.pause(true);
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push(...((await host.emitter.emitAsync(WebhookEvent.TagAdded, conversation(i))) as string[][])[0]);
+    for (let i = 0; i < 3; i++) ids.push(...((await host.emitter.emitAsync(WebhookEvent.TagAdded, taggedConversation(i))) as string[][])[0]);
     await eventually(async () => ((await queue.getWaitingCount()) === 3 ? true : undefined), 5_000, 'the three admitted jobs');
     // Meanwhile the breaker paused the webhook (another worker's failures), for a minute.
     const { time } = { time: await queue.client.time() };
@@ -142,7 +133,7 @@ describe('one clock: workers whose own clocks are off', () => {
 
   it('lets no worker whose clock is 60 s fast claim a delivery another holds in the database', async () => {
     const created = await host.http.post(host.admin).send({ name: 'c', url: 'https://127.0.0.1:9/c', events: ['tag.added'] }).expect(201);
-    const [id] = await host.publisher.publish(WebhookEvent.TagAdded, conversation(5));
+    const [id] = await host.publisher.publish(WebhookEvent.TagAdded, taggedConversation(5));
     expect(created.body.id).toBeDefined();
     const store = host.app.get(WebhookDeliveryStore);
     expect(await store.claim(id, 15_000)).toBe(true);
@@ -155,8 +146,8 @@ describe('a handed-on attempt whose record is slow', () => {
   let first: WebhooksHost;
   let second: WebhooksHost | undefined;
   let receiver: HttpsReceiver;
-  const holdFirst = gateOf();
-  const holdSecond = gateOf();
+  const holdFirst = latch();
+  const holdSecond = latch();
   let arrived = 0;
   const held: QueryRunner[] = [];
 
@@ -183,10 +174,10 @@ describe('a handed-on attempt whose record is slow', () => {
   it('keeps its slot while it runs, so no other worker takes it for lost and sends it again', async () => {
     const created = await first.http.post(first.admin).send({ name: 'one', url: receiver.url('/one'), events: ['tag.added'] }).expect(201);
     const queue = first.app.get<Queue>(getQueueToken(WEBHOOKS_QUEUE));
-    const [[d1]] = (await first.emitter.emitAsync(WebhookEvent.TagAdded, conversation(1))) as string[][];
+    const [[d1]] = (await first.emitter.emitAsync(WebhookEvent.TagAdded, taggedConversation(1))) as string[][];
     await receiver.waitFor(1);
     // The second waits in the webhook's line (its cap is 1), with no queue job.
-    const [[d2]] = (await first.emitter.emitAsync(WebhookEvent.TagAdded, conversation(2))) as string[][];
+    const [[d2]] = (await first.emitter.emitAsync(WebhookEvent.TagAdded, taggedConversation(2))) as string[][];
     await eventually(async () => ((await queue.client.llen(queue.toKey(`ep:${created.body.id}:line`))) === 1 ? true : undefined), 5_000, 'd2 in line');
     // The first ends: its slot is handed to d2, which the same worker sends at once.
     holdFirst.open();

@@ -4,7 +4,7 @@ import type { Queue } from 'bull';
 import { WebhookDeliveryReconciler } from '../src/webhooks/engine/webhook-delivery.reconciler.js';
 import { WebhookEvent } from '../src/webhooks/index.js';
 import { WEBHOOKS_QUEUE } from '../src/webhooks/webhooks.constants.js';
-import { burst, byDeliveryId, demoEnvironment, header, writeCaFile } from './support/delivery-support.js';
+import { burst, byDeliveryId, demoEnvironment, header, taggedConversation, writeCaFile } from './support/delivery-support.js';
 import { startDemo } from './support/demo-process.js';
 import type { DemoProcess } from './support/demo-process.js';
 import { createTestDatabase } from './support/services.js';
@@ -14,8 +14,6 @@ import { startRedisCluster } from './support/redis-cluster.js';
 import type { PrivateRedisCluster } from './support/redis-cluster.js';
 import { bootWebhooksHost } from './support/webhooks-host.js';
 import type { WebhooksHost } from './support/webhooks-host.js';
-
-const tagged = (i: number) => ({ conversation: { id: i, visitorName: 'Ada', status: 'open', createdAt: new Date() }, tag: `t${i}` });
 
 /** The queue, the gate and the recovery on a private three-node Redis Cluster, its keys under one hash tag. */
 describe('on a Redis Cluster', () => {
@@ -54,7 +52,7 @@ describe('on a Redis Cluster', () => {
     }, 30_000, 'every delivery to end');
 
   it('delivers through the cap, the rate limit and retries: every event to every webhook', async () => {
-    const published = await burst(30, 5, (i) => host.publisher.publish(WebhookEvent.TagAdded, tagged(i)));
+    const published = await burst(30, 5, (i) => host.publisher.publish(WebhookEvent.TagAdded, taggedConversation(i)));
     expect(published.every((ids) => Array.isArray(ids) && ids.length === 3)).toBe(true);
     await settled();
     for (const path of ['/capped', '/paced', '/failing']) {
@@ -72,7 +70,7 @@ describe('on a Redis Cluster', () => {
     const reconciler = host.app.get(WebhookDeliveryReconciler);
     await reconciler.beforeApplicationShutdown();
     await queue.pause(true);
-    const ids = await host.publisher.publish(WebhookEvent.TagAdded, tagged(100));
+    const ids = await host.publisher.publish(WebhookEvent.TagAdded, taggedConversation(100));
     // Lost, with the slots they took as they were queued: what a Redis that lost its keys leaves.
     for (const id of ids) {
       const job = await eventually(async () => (await queue.getJob(`${id}:1`)) ?? undefined, 5_000, 'the job to be queued');
@@ -93,7 +91,7 @@ describe('on a Redis Cluster', () => {
     const before = receiver.received().length;
     const ids: string[] = [];
     const publishing = burst(60, 4, async (i) => {
-      const out = await host.publisher.publish(WebhookEvent.TagAdded, tagged(200 + i));
+      const out = await host.publisher.publish(WebhookEvent.TagAdded, taggedConversation(200 + i));
       ids.push(...out);
       if (i === 15 || i === 40) await cluster.flushAll();
       return out;

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -10,7 +9,7 @@ import { startDemo } from '../support/demo-process.js';
 import type { DemoProcess } from '../support/demo-process.js';
 import { HttpsReceiver } from '../support/https-receiver.js';
 import { eventually } from '../support/receiver-checks.js';
-import { createTestDatabase } from '../support/services.js';
+import { createTestDatabase, freePort } from '../support/services.js';
 
 /*
  * The engine under the faults it is built for, end to end: an API node and three workers
@@ -73,17 +72,6 @@ export interface ChaosReport {
 const CAP = 3;
 const REQUEST_TIMEOUT_MS = 2_000;
 const WEBHOOKS = ['slow', 'failing', 'fast', 'deleted'] as const;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A private `redis-server` on one port, which can be stopped and started again empty. */
 class PrivateRedis {

@@ -116,3 +116,15 @@ export async function burst<T>(count: number, parallel: number, task: (i: number
   );
   return results;
 }
+
+/** A `tag.added` input for conversation `id`, as the chat code would emit it. */
+export function taggedConversation(id: number): { conversation: Record<string, unknown>; tag: string } {
+  return { conversation: { id, visitorName: 'Ada', status: 'open', createdAt: new Date() }, tag: `t${id}` };
+}
+
+/** A latch for receivers: requests wait on `opened` until `open()`. */
+export function latch(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}

@@ -1,10 +1,11 @@
 import { spawn, execFile } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { eventually } from './receiver-checks.js';
+import { freePort } from './services.js';
 
 export interface PrivateRedisCluster {
   nodes: Array<{ host: string; port: number }>;
@@ -15,36 +16,10 @@ export interface PrivateRedisCluster {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function run(command: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${command} ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
   });
-}
-
-async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /**
@@ -75,7 +50,7 @@ export async function startRedisCluster(): Promise<PrivateRedisCluster> {
       servers.push(server);
     }
     for (const port of ports) {
-      await until(async () => {
+      await eventually(async () => {
         const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
         try {
           await c.connect();
@@ -87,7 +62,7 @@ export async function startRedisCluster(): Promise<PrivateRedisCluster> {
     }
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
     for (const port of ports) {
-      await until(async () => {
+      await eventually(async () => {
         const info = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
         return info.includes('cluster_state:ok') ? true : undefined;
       }, 20_000, `the cluster to be ok on ${port}`);

@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { ScopeIdField } from '../chat.validation.js';
 import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -21,10 +22,7 @@ export class CreateContactDto {
   phone?: string;
 
   /** The account it belongs to; none in a single-tenant install. */
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(191)
+  @ScopeIdField()
   accountId?: string | null;
 }
 
@@ -71,16 +69,10 @@ export class CreateOfflineMessageDto {
   message: string;
 
   /** The account it belongs to; none in a single-tenant install. */
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(191)
+  @ScopeIdField()
   accountId?: string | null;
 
   /** The inbox (website, widget) it came through. */
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(191)
+  @ScopeIdField()
   inboxId?: string | null;
 }

@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { ScopeIdField } from '../chat.validation.js';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -26,17 +27,11 @@ export class CreateConversationDto {
   currentUrl?: string;
 
   /** The account it belongs to; none in a single-tenant install. */
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(191)
+  @ScopeIdField()
   accountId?: string | null;
 
   /** The inbox (website, widget) it came through. */
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(191)
+  @ScopeIdField()
   inboxId?: string | null;
 }
 
