@@ -234,7 +234,9 @@ describe('the admin page in a browser', () => {
     expect(await page.evaluate<string | null>("document.activeElement.getAttribute('aria-label')")).toMatch(/0 delivered, 0 failed/);
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
+    await waitText('#log-note', 'Showing the deliveries of');
     await waitText('#log-status', '3 deliveries shown');
+    expect(await page.locator('button', { hasText: 'Older deliveries' }).isVisible()).toBe(false);
     expect(await page.locator('#filter-since').inputValue()).toMatch(/T\d\d:00$/);
     expect(await page.locator('#filter-until').inputValue()).toMatch(/T\d\d:00$/);
     await page.getByRole('button', { name: '7 d' }).click();
@@ -331,7 +333,7 @@ describe('the admin page in a browser', () => {
     expect(await opsRow.innerText()).toMatch(/The breaker paused it: .+; (next probe at|a probe delivery is due)/);
     expect(await page.locator('#webhooks tr', { hasText: 'CRM' }).locator('.badge').innerText()).toMatch(/Healthy|Failing/);
     await scan('list');
-    await screenshot(page, '07-list');
+    await screenshot(page, '07-list', 'body');
     copyFileSync(join(SCREENSHOTS, '07-list.png'), join(process.cwd(), 'docs', 'admin-page.png'));
 
     await opsRow.getByRole('link', { name: 'Ops' }).click();

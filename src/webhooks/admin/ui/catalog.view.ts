@@ -24,7 +24,7 @@ export async function showCatalog(root: HTMLElement): Promise<Shown> {
       toc,
       ...groupEvents(catalog).map(([family, events]) =>
         el('section', { class: 'panel', 'aria-labelledby': `family-${family}` },
-          el('h2', { id: `family-${family}` }, family),
+          el('h2', { id: `family-${family}` }, family.replace(/_/g, ' ')),
           ...events.map((e) =>
             el('article', { class: 'event-doc', 'aria-labelledby': `ev-${e.name}` },
               el('h3', { id: `ev-${e.name}`, class: 'mono', tabindex: '-1' }, e.name),

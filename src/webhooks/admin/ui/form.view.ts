@@ -23,7 +23,7 @@ function eventsField(catalog: EventInfo[], chosen: string[]): HTMLElement {
   all.checked = chosen.includes('*');
   const boxes: HTMLInputElement[] = [];
   const groups = groupEvents(catalog).map(([family, events]) =>
-    el('fieldset', { class: 'event-group' }, el('legend', {}, family),
+    el('fieldset', { class: 'event-group' }, el('legend', {}, family.replace(/_/g, ' ')),
       ...events.map((e) => {
         const box = el('input', { type: 'checkbox', value: e.name, id: `event-${e.name}`, name: 'events', 'aria-describedby': `event-${e.name}-desc` });
         box.checked = chosen.includes(e.name);

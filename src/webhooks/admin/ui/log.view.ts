@@ -27,6 +27,7 @@ export class DeliveryLog {
     this.rows);
   private readonly freshness = el('p', { class: 'freshness muted', id: 'log-updated', role: 'status', 'aria-live': 'polite' });
   private readonly count = el('p', { class: 'muted', id: 'log-status' });
+  private readonly note = el('p', { class: 'status-line', id: 'log-note', role: 'status', 'aria-live': 'polite' });
   private readonly more = button('Older deliveries', () => void this.load(false), { hidden: true });
   private items: Delivery[] = [];
   private cursor: string | null = null;
@@ -51,7 +52,7 @@ export class DeliveryLog {
     filters.addEventListener('change', () => void this.load(true));
     this.element = el('section', { class: 'panel', 'aria-labelledby': 'log-heading' },
       el('div', { class: 'title-row' }, el('h2', { id: 'log-heading' }, 'Delivery log'), this.freshness),
-      filters, el('div', { class: 'table-wrap' }, this.table), this.count, this.more);
+      filters, this.note, el('div', { class: 'table-wrap' }, this.table), this.count, this.more);
     void this.fillEvents();
   }
 
@@ -83,13 +84,15 @@ export class DeliveryLog {
     this.since.value = '';
     this.until.value = '';
     this.q.value = '';
+    this.note.textContent = '';
     void this.load(true);
   }
 
-  /** Show only what was created between `from` and `to` (a chart bar). */
-  range(from: Date, to: Date): void {
+  /** Show only what was created between `from` and `to` (a chart bar), said as `text`. */
+  range(from: Date, to: Date, text: string): void {
     this.since.value = toLocalInput(from);
     this.until.value = toLocalInput(to);
+    this.note.textContent = `Showing the deliveries of ${text}.`;
     void this.load(true);
     this.table.scrollIntoView({ block: 'nearest' });
   }

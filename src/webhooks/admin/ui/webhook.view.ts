@@ -42,12 +42,9 @@ export class WebhookView implements Shown {
       this.root.replaceChildren(link('← All webhooks', href.list(), { class: 'back' }), el('h1', { tabindex: '-1' }, 'Webhook not shown'), el('p', { class: 'bad', role: 'alert' }, message(err)));
       return this;
     }
-    this.chart = new Chart(this.id, (from, to, text) => {
-      this.log.range(from, to);
-      report(this.logNote, `The log shows ${text}.`, 'muted');
-    });
+    this.chart = new Chart(this.id, (from, to, text) => this.log.range(from, to, text));
     this.log = new DeliveryLog(() => this.webhook, () => void this.refresh());
-    this.root.replaceChildren(link('← All webhooks', href.list(), { class: 'back' }), this.header, this.panel, this.chart.element, this.logNote, this.log.element);
+    this.root.replaceChildren(link('← All webhooks', href.list(), { class: 'back' }), this.header, this.panel, this.chart.element, this.log.element);
     this.drawHeader();
     const saved = takeFlash();
     if (saved) report(this.headerNote, saved, 'ok');
@@ -62,7 +59,6 @@ export class WebhookView implements Shown {
     return this;
   }
 
-  private readonly logNote = el('p', { class: 'status-line', role: 'status', 'aria-live': 'polite' });
 
   follow(route: Route): boolean {
     if (route.view !== 'webhook' || route.id !== this.id || !this.log) return false;
