@@ -326,8 +326,12 @@ describe('the admin page in a browser', () => {
     await host.publisher.publish(WebhookEvent.TagAdded, { conversation: { id: 9, visitorName: 'Ada', status: 'open', createdAt: new Date() }, tag: 'held' });
     await eventually(async () => ((await host.http.get(`${host.admin}/${ops.body.id}/deliveries?status=pending`)).body.items.length + (await host.http.get(`${host.admin}/${ops.body.id}/deliveries?status=retrying`)).body.items.length > 0 ? true : undefined), 10_000, 'a held delivery');
 
-    await page.goto(`${pageUrl}#/`);
+    // Filter CRM's log, then go to Ops through the list, as an operator would.
+    await page.goto(`${pageUrl}#/webhooks/${crmId}`);
     await page.reload();
+    await page.locator('#filter-status').selectOption('failed');
+    await page.getByLabel('Delivery id').fill('some-id');
+    await page.getByRole('link', { name: '← All webhooks' }).click();
     const opsRow = page.locator('#webhooks tr', { hasText: 'Ops' });
     await opsRow.locator('.badge', { hasText: 'Paused' }).waitFor();
     expect(await opsRow.innerText()).toMatch(/The breaker paused it: .+; (next probe at|a probe delivery is due)/);
@@ -336,11 +340,14 @@ describe('the admin page in a browser', () => {
     await screenshot(page, '07-list', 'body');
     copyFileSync(join(SCREENSHOTS, '07-list.png'), join(process.cwd(), 'docs', 'admin-page.png'));
 
+    expect(await opsRow.locator('td[data-label="Last delivery"]').innerText()).toMatch(/(pending|retrying), held$/);
     await opsRow.getByRole('link', { name: 'Ops' }).click();
     await waitText('#deliveries', 'held: webhook paused').catch(async (err: unknown) => {
       console.log(await text('#view'));
       throw err;
     });
+    // Filters are the webhook's own: none carried over from CRM's log.
+    expect(await Promise.all(['#filter-status', '#filter-event', '#filter-since', '#filter-until', '#filter-q'].map((f) => page.locator(f).inputValue()))).toEqual(['', '', '', '', '']);
     await screenshot(page, '08-paused');
     await page.getByRole('button', { name: 'Resume now: Ops' }).click();
     await waitText('#wh-note', 'Resumed');

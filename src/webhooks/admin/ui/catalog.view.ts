@@ -23,7 +23,7 @@ export async function showCatalog(root: HTMLElement): Promise<Shown> {
       el('p', { class: 'muted' }, `${catalog.length} events a webhook can subscribe to. Each delivery's body is the event's payload, as in the samples.`),
       toc,
       ...groupEvents(catalog).map(([family, events]) =>
-        el('section', { class: 'panel', 'aria-labelledby': `family-${family}` },
+        el('section', { class: 'panel family', 'aria-labelledby': `family-${family}` },
           el('h2', { id: `family-${family}` }, family.replace(/_/g, ' ')),
           ...events.map((e) =>
             el('article', { class: 'event-doc', 'aria-labelledby': `ev-${e.name}` },

@@ -2,6 +2,7 @@
 import { api, ApiError } from './api.js';
 import { healthBlock } from './badge.js';
 import { button, el, link, ms, pct, timeEl } from './dom.js';
+import { heldBy } from './health.js';
 import type { Shown } from './main.js';
 import { href } from './router.js';
 import { report } from './status.js';
@@ -21,8 +22,9 @@ function overview(s: ModuleStats): HTMLElement {
 
 function row(w: Webhook, redraw: (said: string) => void): HTMLTableRowElement {
   const h = w.health;
+  const held = h?.lastStatus ? heldBy({ status: h.lastStatus }, w) : null;
   const last = h?.lastDeliveryAt
-    ? el('span', {}, timeEl(h.lastDeliveryAt), ' ', el('span', { class: h.lastStatus === 'success' ? 'ok' : h.lastStatus === 'failed' ? 'bad' : 'muted' }, h.lastStatus ?? ''))
+    ? el('span', {}, timeEl(h.lastDeliveryAt), ' ', el('span', { class: held ? 'warn' : h.lastStatus === 'success' ? 'ok' : h.lastStatus === 'failed' ? 'bad' : 'muted' }, held ? `${h.lastStatus}, held` : h.lastStatus ?? ''))
     : el('span', { class: 'muted' }, 'none in 24 h');
   const cell = (label: string, ...content: Array<Node | string>) => el('td', { 'data-label': label }, ...content);
   return el('tr', { 'data-id': w.id },
