@@ -33,7 +33,7 @@ function row(w: Webhook, redraw: (said: string) => void): HTMLTableRowElement {
       el('div', { class: 'url' }, w.url),
       w.source && w.source !== 'admin' ? el('div', { class: 'muted small-text' }, `Source: ${w.source}`) : null),
     cell('Health', healthBlock(w, (_, said) => redraw(`${w.name}: ${said}`))),
-    cell('24 h', el('span', {}, h && h.total > 0 ? `${pct(h.successRate)} of ${h.total.toLocaleString()}` : '–'), el('div', { class: 'muted small-text' }, `p95 ${ms(h?.p95Ms)}`)),
+    cell('24 h', el('div', {}, el('div', {}, h && h.total > 0 ? `${pct(h.successRate)} of ${h.total.toLocaleString()}` : '–'), el('div', { class: 'muted small-text' }, `p95 ${ms(h?.p95Ms)}`))),
     cell('Last delivery', last),
   );
 }
