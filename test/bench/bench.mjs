@@ -123,7 +123,18 @@ function startDriver(cert) {
       child.send({ id, cmd, args });
     }),
     stop: () => child.kill(),
+    pid: child.pid,
   };
+}
+
+/** CPU time (ms) a process of this machine has used so far, from /proc: the database's, Redis' and the driver's. */
+function processCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 async function globalQuestions(sql) {
@@ -183,6 +194,11 @@ const database = `wh_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
 const sql = await mysql.createConnection(MYSQL);
 await sql.query(`CREATE DATABASE \`${database}\``);
 const driver = startDriver(cert);
+const otherPids = {
+  mariadb: Number(readFileSync(String((await sql.query("SELECT @@pid_file AS f"))[0][0].f), 'utf8').trim()),
+  redis: Number(/process_id:(\d+)/.exec(await redisClient.info('server'))?.[1]),
+  driver: driver.pid,
+};
 const { port: receiverPort } = await driver.call('start');
 const receiver = (path) => `https://127.0.0.1:${receiverPort}${path}`;
 const queuePrefix = `whb${process.pid}`;
@@ -204,9 +220,11 @@ const { app, url, ds, publisher } = await bootApp({
 
 try {
   // 1. Raw POSTs to the receiver, and the module alone (publish → signed POST received), same receiver.
-  const raw = await driver.call('raw', { n: N, inFlight: IN_FLIGHT });
   const bench = await createWebhook(url, { name: 'bench', url: receiver('/module'), secret: 'bench-secret', events: ['takeover.requested'] });
   const takeover = (i) => ({ conversation: { id: i, visitorName: 'Ada', status: 'open', createdAt: new Date() } });
+  // BENCH_ONLY=route skips to the demo route's phase (for a CPU profile of it).
+  if (process.env.BENCH_ONLY !== 'route') {
+  const raw = await driver.call('raw', { n: N, inFlight: IN_FLIGHT });
   await pool(WARMUP, IN_FLIGHT, (i) => publisher.publish(WebhookEvent.TakeoverRequested, takeover(i)));
   await driver.call('waitFor', { path: '/module', count: WARMUP, timeoutMs: 120_000 });
   await idle(ds);
@@ -222,6 +240,7 @@ try {
   row('module alone, per delivery: app CPU', `${(alone.cpuMs / N).toFixed(2)} ms`);
   row('module alone, per delivery: SQL statements', (alone.sql / N).toFixed(2));
   row('module alone, per delivery: Redis commands sent', (alone.redis / N).toFixed(2));
+  }
   await patchWebhook(url, bench.id, { enabled: false });
 
   // BENCH_ONLY=module stops here: for a CPU profile of the module alone (node --cpu-prof).
@@ -233,6 +252,7 @@ try {
     if (expectDeliveries) await driver.call('waitFor', { path: '/crm', count: expectDeliveries.before + WARMUP, timeoutMs: 120_000 });
     await idle(ds);
     const q0 = await globalQuestions(sql);
+    const others0 = Object.fromEntries(Object.entries(otherPids).map(([k, pid]) => [k, processCpuMs(pid)]));
     const s0 = snapshot();
     const load = await driver.call('load', { url: `${url}/conversations`, n: N, inFlight: IN_FLIGHT, label });
     const requestSeconds = (performance.now() - s0.at) / 1000;
@@ -241,8 +261,9 @@ try {
     const receivedSeconds = (performance.now() - s0.at) / 1000;
     await idle(ds);
     const used = since(s0);
+    const others = Object.fromEntries(Object.entries(otherPids).map(([k, pid]) => [k, processCpuMs(pid) - others0[k]]));
     const questions = (await globalQuestions(sql)) - q0;
-    return { perSecond: N / requestSeconds, receivedPerSecond: N / receivedSeconds, load, used, questions };
+    return { perSecond: N / requestSeconds, receivedPerSecond: N / receivedSeconds, load, used, others, questions };
   }
   if (process.env.BENCH_DETAIL) {
     log('Redis commands in the module-alone phase, by name:', [...redisByName].sort((a, b) => b[1] - a[1]));
@@ -263,7 +284,14 @@ try {
   row("module's share per delivery: app CPU", `${per('cpuMs').toFixed(2)} ms`, 'target ≤ 1.0 ms');
   row("module's share per delivery: SQL statements", per('sql').toFixed(2), 'target ≤ 1');
   row("module's share per delivery: Redis commands sent", per('redis').toFixed(2), 'target ≤ 4');
+  const other = (r, k) => (r.others[k] / N).toFixed(2);
+  row(
+    '  CPU of the other processes per request, alone / with: MariaDB, Redis, load generator and receiver',
+    `${other(plain, 'mariadb')} / ${other(hooked, 'mariadb')} ms, ${other(plain, 'redis')} / ${other(hooked, 'redis')} ms, ${other(plain, 'driver')} / ${other(hooked, 'driver')} ms`,
+    'from /proc, whole processes (the database and Redis are shared with other work)',
+  );
   row('  cross-check: MariaDB Questions per request, alone / with (server-wide, noisy)', `${(plain.questions / N).toFixed(2)} / ${(hooked.questions / N).toFixed(2)}`);
+  if (process.env.BENCH_ONLY === 'route') throw Object.assign(new Error('stop'), { stop: true });
 
   // 3. Paced 100 conversations/s for 10 s: chat request → webhook received.
   const paced = await driver.call('paced', { url: `${url}/conversations`, rate: 100, seconds: 10, label: 'paced' });
@@ -378,7 +406,7 @@ try {
 }
 
 // 7. Redis down: what a chat request pays.
-if (process.env.BENCH_ONLY !== 'module') {
+if (!process.env.BENCH_ONLY) {
   const port = await freePort();
   const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 300));
@@ -427,6 +455,6 @@ per request, each after ${WARMUP} requests of warm-up. Events per phase: ${N}.
 
 ${table}
 ${notes.length ? `\n${notes.join('\n')}\n` : ''}`;
-writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), doc);
+if (!process.env.BENCH_ONLY) writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), doc);
 log(`\n${table}\n\nWritten to docs/BENCHMARKS.md`);
 process.exit(0);

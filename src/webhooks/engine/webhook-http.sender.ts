@@ -1,6 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
+import { createSecureContext } from 'node:tls';
 import { Agent } from 'undici';
 import { WebhookUrlPolicy } from '../security/webhook-url.policy.js';
 import { WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
@@ -30,7 +31,8 @@ export class WebhookHttpSender implements WebhookTransport, OnApplicationShutdow
       connect: {
         timeout: options.requestTimeoutMs,
         lookup: urlPolicy.lookup,
-        ...(options.tls.ca ? { ca: options.tls.ca } : {}),
+        // One context for every connection: the CAs (Node's own and the given ones, some 140) are parsed once, not per connection.
+        ...(options.tls.ca ? { secureContext: createSecureContext({ ca: options.tls.ca }) } : {}),
       } as Agent.Options['connect'],
     });
     this.adapter = createUndiciAdapter({ dispatcher: this.agent, maxBodyBytes: options.maxResponseBodyBytes });
