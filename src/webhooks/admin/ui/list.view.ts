@@ -22,17 +22,20 @@ function overview(s: ModuleStats): HTMLElement {
   return el('dl', { class: 'overview', id: 'overview' }, ...items.map(([k, v]) => el('div', {}, el('dt', { text: k }), el('dd', { text: String(v) }))));
 }
 
-/** What a webhook is for and whose it is: its description, account (to a platform admin), inboxes and source. */
+/**
+ * What a webhook is for and whose it is: its description, account (to a platform admin), inboxes
+ * and source. A single-tenant install is spared "All inboxes · Source: admin" on every row.
+ */
 function scopeLines(w: Webhook, scope: AdminScope): HTMLElement[] {
   const integration = integrationOf(w);
-  const facts = [
+  const facts: Array<string | HTMLElement> = [
     scope.multiAccount && scope.platform ? accountText(w.accountId) : null,
-    inboxText(w.inboxIds),
-  ].filter((f): f is string => f !== null);
+    scope.multiAccount || (w.inboxIds?.length ?? 0) > 0 ? inboxText(w.inboxIds) : null,
+    integration ? el('span', { class: 'tag source' }, `Made by ${integration}`) : scope.multiAccount ? `Source: ${w.source ?? 'admin'}` : null,
+  ].filter((f): f is string | HTMLElement => f !== null);
   const lines: Array<HTMLElement | null> = [
     w.description ? el('div', { class: 'description' }, w.description) : null,
-    el('div', { class: 'muted small-text scope-facts' }, facts.join(' · '), ' · ',
-      integration ? el('span', { class: 'tag source' }, `Made by ${integration}`) : el('span', {}, `Source: ${w.source ?? 'admin'}`)),
+    facts.length > 0 ? el('div', { class: 'muted small-text scope-facts' }, ...facts.flatMap((f, i) => (i === 0 ? [f] : [' · ', f]))) : null,
   ];
   return lines.filter((e): e is HTMLElement => e !== null);
 }

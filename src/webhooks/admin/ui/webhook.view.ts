@@ -107,10 +107,11 @@ export class WebhookView implements Shown {
       w.ordering === 'conversation' ? 'in order per conversation' : null,
     ].filter(Boolean);
     const integration = integrationOf(w);
+    const multiAccount = Boolean(this.scope?.multiAccount);
     const owner = [
-      this.scope?.multiAccount ? accountText(w.accountId) : null,
-      inboxText(w.inboxIds),
-      integration ? `Made by ${integration}` : `Source: ${w.source ?? 'admin'}`,
+      multiAccount ? accountText(w.accountId) : null,
+      multiAccount || (w.inboxIds?.length ?? 0) > 0 ? inboxText(w.inboxIds) : null,
+      integration ? `Made by ${integration}` : multiAccount ? `Source: ${w.source ?? 'admin'}` : null,
     ].filter(Boolean);
     // A webhook an integration made: any change is asked first, since that integration relies on it.
     const asked = (action: 'edit' | 'delete' | 'disable' | 'enable') => {
@@ -139,7 +140,7 @@ export class WebhookView implements Shown {
       }),
       el('div', { class: 'url', id: 'wh-url' }, w.url),
       w.description ? el('p', { id: 'wh-description' }, w.description) : null,
-      el('p', { class: 'muted', id: 'wh-scope' }, owner.join(' · ')),
+      owner.length > 0 ? el('p', { class: 'muted', id: 'wh-scope' }, owner.join(' · ')) : null,
       integration ? el('p', { class: 'warn', id: 'wh-integration' }, `Made by ${integration}: changing it may break that integration.`) : null,
       el('p', { class: 'muted', id: 'wh-events' }, `Events: ${w.events.join(', ')}`, el('br'), settings.join(' · ')),
       el('div', { class: 'row toolbar', role: 'group', 'aria-label': 'Actions' },
@@ -305,7 +306,9 @@ export class WebhookView implements Shown {
       }
     });
     const rotate = button('Rotate', async () => {
-      if (!confirm(`Make a new signing secret for "${this.webhook.name}"? The old one keeps signing beside it for 24 hours.`)) return;
+      const integration = integrationOf(this.webhook);
+      const warning = integration ? `Made by ${integration}: a new secret may break that integration until it has it. ` : '';
+      if (!confirm(`${warning}Make a new signing secret for "${this.webhook.name}"? The old one keeps signing beside it for 24 hours.`)) return;
       try {
         const at = Date.now();
         const r = await api.rotate(this.id);
