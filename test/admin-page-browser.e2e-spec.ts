@@ -89,10 +89,14 @@ describe('the admin page in a browser', () => {
     const drawnMs = await page.evaluate<number>("performance.getEntriesByName('webhooks-list-drawn')[0].startTime");
     console.log(`The list of 20 webhooks was drawn ${Math.round(drawnMs)} ms after the page's navigation started`);
     expect(drawnMs).toBeLessThanOrEqual(2_000);
-    // One call for the list (each webhook carries its health), one for the overview: none per webhook.
-    expect(calls.sort()).toEqual([host.admin, `${host.admin}/stats`]);
+    // One call for the list (each webhook carries its health), one for the overview, one for whose
+    // admin is calling (once a page load): none per webhook.
+    expect(calls.sort()).toEqual([host.admin, `${host.admin}/scope`, `${host.admin}/stats`]);
     expect(await page.locator('#webhooks tr').count()).toBe(20);
     expect(await text('#webhooks tr')).toContain('Healthy');
+    // One tenant: no account named, no "All inboxes · Source: admin" on every row.
+    expect(await page.locator('#account').isHidden()).toBe(true);
+    expect(await text('#webhooks')).not.toMatch(/All inboxes|Source: admin|Account/);
     await Promise.all(made.map((m) => host.http.delete(`${host.admin}/${m.body.id}`).expect(204)));
   });
 

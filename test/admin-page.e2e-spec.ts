@@ -75,6 +75,11 @@ describe('the admin page at /<adminPath>/ui', () => {
     await host.http.get(`${host.admin}/ui/anything`).expect(404); // not the page
   });
 
+  it('tells the page, on an install without adminScope, that there are no accounts to name', async () => {
+    expect((await hidden.http.get(`${hidden.admin}/scope`).expect(200)).body).toEqual({ accountId: null, platform: true, multiAccount: false });
+    await host.http.get(`${host.admin}/scope`).expect(403); // behind the guards like the rest of the API
+  });
+
   it('is not served when adminUi is false', async () => {
     await hidden.http.get(`${hidden.admin}/ui`).expect(404);
     await hidden.http.get(`${hidden.admin}/ui/assets/app.js`).expect(404);

@@ -21,6 +21,8 @@ const ROUTES: Array<[Method, string, object | null]> = ([
   ['get', ''],
   ['post', '', { name: 'Sneaky', url: 'https://127.0.0.1/x', events: ['*'] }],
   ['get', '/events'],
+  ['get', '/scope'],
+  ['get', '/stats'],
   ['get', '/:id'],
   ['patch', '/:id', { name: 'Renamed by an intruder' }],
   ['get', '/:id/secret'],

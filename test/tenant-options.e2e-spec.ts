@@ -55,6 +55,12 @@ describe('adminScope as an injectable class, and a host scopeOf', () => {
     await host.http.delete(`${host.admin}/${mine.body.id}`).set('x-account', '42').expect(204);
   });
 
+  it('answers GET /scope with whose admin is calling, even before any webhook exists', async () => {
+    expect((await host.http.get(`${host.admin}/scope`).set('x-account', '42').expect(200)).body).toEqual({ accountId: '42', platform: false, multiAccount: true });
+    expect((await host.http.get(`${host.admin}/scope`).set('x-account', 'platform').expect(200)).body).toEqual({ accountId: null, platform: true, multiAccount: true });
+    await host.http.get(`${host.admin}/scope`).expect(403);
+  });
+
   it("routes by the host's scopeOf, with numeric ids matched as strings and kept numbers in the body", async () => {
     const created = await host.http
       .post(host.admin)

@@ -1,6 +1,6 @@
 export { WebhooksModule } from './webhooks.module.js';
 export { WebhooksService } from './webhooks.service.js';
-export type { WebhookTestResult, WebhookDeliverySummary, WebhookDeliveryDetail, WebhookAttemptLogEntry } from './webhooks.service.js';
+export type { WebhookTestResult, WebhookDeliverySummary, WebhookDeliveryDetail, WebhookAttemptLogEntry, WebhookAdminScopeView } from './webhooks.service.js';
 export { WebhookPublisher } from './events/webhook.publisher.js';
 export type { PublishOptions } from './events/webhook.publisher.js';
 export { WebhookEvent, WEBHOOK_EVENT_NAMES, ALL_EVENTS } from './events/webhook-event.js';

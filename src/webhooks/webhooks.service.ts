@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { WebhooksValidationPipe } from './admin/webhooks-validation.pipe.js';
@@ -28,7 +28,8 @@ import { WebhookPayloadFactory } from './events/webhook-payload.factory.js';
 import type { WebhookCatalogEntry } from './events/webhook-payload.factory.js';
 import { WebhookBreakerControl } from './stats/webhook-breaker.control.js';
 import { WebhookStats } from './stats/webhook.stats.js';
-import { WEBHOOK_RESUMED_EVENT } from './webhooks.constants.js';
+import { WEBHOOK_RESUMED_EVENT, WEBHOOKS_RESOLVED_OPTIONS } from './webhooks.constants.js';
+import type { ResolvedWebhooksOptions } from './webhooks.options.js';
 import type { WebhookHealthStats, WebhooksOverviewStats } from './stats/webhook-stats.types.js';
 
 export interface WebhookTestResult {
@@ -72,6 +73,17 @@ export interface WebhookAttemptLogEntry {
   responseHeaders: Record<string, string> | null;
   /** Cut at `maxResponseBodyBytes`. */
   responseBody: string | null;
+}
+
+/**
+ * Whose admin is calling, as `GET /scope` answers it: the account every route acts in (null for
+ * every account), whether the caller is a platform admin (sees every account, may filter the list
+ * by `?accountId=`), and whether the install has accounts at all (the `adminScope` option is set).
+ */
+export interface WebhookAdminScopeView {
+  accountId: string | null;
+  platform: boolean;
+  multiAccount: boolean;
 }
 
 function toSummary(d: WebhookDelivery): WebhookDeliverySummary {
@@ -123,7 +135,13 @@ export class WebhooksService {
     private readonly replays: WebhookDeliveryReplay,
     private readonly breaker: WebhookBreakerControl,
     private readonly events: EventEmitter2,
+    @Inject(WEBHOOKS_RESOLVED_OPTIONS) private readonly options: ResolvedWebhooksOptions,
   ) {}
+
+  /** Whose admin `accountId` (an account admin's scope, as every method's last argument) is: see WebhookAdminScopeView. */
+  scope(accountId?: string): WebhookAdminScopeView {
+    return { accountId: accountId ?? null, platform: accountId === undefined, multiAccount: this.options.adminScope !== undefined };
+  }
 
   /**
    * Every webhook, each with its `health` over the last 24 hours (a few queries for all of them,

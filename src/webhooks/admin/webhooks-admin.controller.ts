@@ -62,7 +62,12 @@ export class WebhooksAdminController {
     return this.webhooks.catalog();
   }
 
-  // Declared before `GET /:id`, which would otherwise take `stats` for an id.
+  // Declared before `GET /:id`, which would otherwise take `scope` or `stats` for an id.
+  @Get('scope')
+  async scope(@Req() req: unknown) {
+    return this.webhooks.scope(await this.account(req));
+  }
+
   @Get('stats')
   async stats(@Req() req: unknown) {
     return this.webhooks.stats(await this.account(req));

@@ -34,6 +34,7 @@ export function renderWebhooksAdminPage(assets: string, bundle: Pick<WebhooksAdm
 <body>
 <header class="top">
   <nav class="crumbs" aria-label="Breadcrumb">Admin → Live Chat → Webhooks</nav>
+  <p id="account" class="account" hidden></p>
   <nav class="sections" aria-label="Sections"><a href="#/" id="nav-list">Webhooks</a><a href="#/events" id="nav-events">Event catalog</a></nav>
 </header>
 <div id="auth" class="auth" hidden></div>

@@ -6,6 +6,7 @@ export class WebhookViewModel {}
 export class WebhookListItemModel {}
 export class WebhookHealthSummaryModel {}
 export class WebhookEventModel {}
+export class WebhookScopeModel {}
 export class WebhookSecretModel {}
 export class WebhookTestResultModel {}
 export class WebhookDeliverySummaryModel {}

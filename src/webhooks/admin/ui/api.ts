@@ -1,5 +1,5 @@
 // The admin REST API, from the page's own address: /<adminPath>/ui → /<adminPath>.
-import type { Delivery, DeliveryDetail, DeliveryPage, EventInfo, ModuleStats, TestResult, Webhook, WebhookStats } from './types.js';
+import type { AdminScope, Delivery, DeliveryDetail, DeliveryPage, EventInfo, ModuleStats, TestResult, Webhook, WebhookStats } from './types.js';
 
 export const API = location.pathname.replace(/\/ui\/?$/, '');
 const TOKEN_KEY = 'webhooks-admin-token';
@@ -64,7 +64,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 const id = (value: string) => encodeURIComponent(value);
 
 export const api = {
-  list: () => call<Webhook[]>('GET', ''),
+  list: (accountId?: string | null) => call<Webhook[]>('GET', accountId ? `?accountId=${encodeURIComponent(accountId)}` : ''),
+  scope: () => call<AdminScope>('GET', '/scope'),
   stats: () => call<ModuleStats>('GET', '/stats'),
   events: () => call<EventInfo[]>('GET', '/events'),
   get: (webhookId: string) => call<Webhook>('GET', `/${id(webhookId)}`),

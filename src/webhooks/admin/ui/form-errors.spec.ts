@@ -9,6 +9,10 @@ describe("the form's errors", () => {
     expect(fieldOf('The URL resolves to a private address (10.0.0.1)')).toBe('url');
     expect(fieldOf('Invalid subscription event type: nope')).toBe('events');
     expect(fieldOf('rateLimit must not be greater than 1000')).toBe('rate-limit');
+    expect(fieldOf('description must be at most 500 characters')).toBe('description');
+    expect(fieldOf('each value in inboxIds must not contain spaces, control characters or line breaks')).toBe('inbox-ids');
+    expect(fieldOf('inboxIds must contain no more than 50 entries')).toBe('inbox-ids');
+    expect(fieldOf('accountId must be at most 191 characters')).toBe('account-id');
     expect(fieldOf('something else went wrong')).toBeNull();
   });
 

@@ -9,6 +9,9 @@ export function fieldOf(msg: string): string | null {
   if (/^secret\b/.test(m)) return 'secret';
   if (/^ratelimit\b|rate limit/.test(m)) return 'rate-limit';
   if (/^format\b/.test(m)) return 'format';
+  if (/^description\b/.test(m)) return 'description';
+  if (/\binboxids\b/.test(m)) return 'inbox-ids';
+  if (/^accountid\b/.test(m)) return 'account-id';
   return null;
 }
 

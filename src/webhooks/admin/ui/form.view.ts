@@ -1,5 +1,6 @@
 // Add or edit a webhook: errors under their fields, an HTTPS check before sending, events
 // grouped by family with their descriptions, "All events" standing for every other one.
+import { loadScope, selectedAccount } from './account.js';
 import { api, ApiError } from './api.js';
 import { groupEvents, loadCatalog } from './catalog.js';
 import { el, link } from './dom.js';
@@ -7,7 +8,8 @@ import { fieldOf, plainUrlError } from './form-errors.js';
 import type { Shown } from './main.js';
 import { href } from './router.js';
 import { flash } from './status.js';
-import type { EventInfo, Webhook } from './types.js';
+import { integrationOf, parseInboxIds } from './tenancy.js';
+import type { AdminScope, EventInfo, Webhook } from './types.js';
 
 const features = document.documentElement.dataset;
 
@@ -47,8 +49,9 @@ export async function showForm(root: HTMLElement, id: string | null): Promise<Sh
   root.replaceChildren(el('p', { class: 'muted' }, 'Loading…'));
   let editing: Webhook | null = null;
   let catalog: EventInfo[];
+  let scope: AdminScope | null;
   try {
-    [editing, catalog] = await Promise.all([id ? api.get(id) : Promise.resolve(null), loadCatalog()]);
+    [editing, catalog, scope] = await Promise.all([id ? api.get(id) : Promise.resolve(null), loadCatalog(), loadScope().catch(() => null)]);
   } catch (err) {
     root.replaceChildren(link('← All webhooks', href.list(), { class: 'back' }), el('h1', { tabindex: '-1' }, 'Form not shown'), el('p', { class: 'bad', role: 'alert' }, err instanceof ApiError ? err.message : String(err)));
     return {};
@@ -59,6 +62,12 @@ export async function showForm(root: HTMLElement, id: string | null): Promise<Sh
   const secret = el('input', { id: 'secret', type: 'password', maxlength: '256', autocomplete: 'off', placeholder: w?.hasSecret ? 'leave empty to keep the current one' : 'none' });
   const format = el('select', { id: 'format' }, el('option', { value: 'json' }, 'JSON'), el('option', { value: 'slack' }, 'Slack'), el('option', { value: 'discord' }, 'Discord'));
   const rate = features.rateLimit === 'true' ? el('input', { id: 'rate-limit', type: 'number', min: '0.1', max: '1000', step: '0.1', inputmode: 'decimal' }) : null;
+  const description = el('textarea', { id: 'description', maxlength: '500', rows: '2' });
+  const inboxes = el('input', { id: 'inbox-ids', type: 'text', autocomplete: 'off', spellcheck: 'false' });
+  // Only a platform admin puts a new webhook in an account of their choice; an account admin's go in their own.
+  const account = !w && scope?.multiAccount && scope.platform ? el('input', { id: 'account-id', type: 'text', maxlength: '191', autocomplete: 'off', spellcheck: 'false' }) : null;
+  if (account) account.value = selectedAccount(scope!) ?? '';
+  const integration = w ? integrationOf(w) : null;
   const enabled = el('input', { type: 'checkbox', id: 'enabled' });
   enabled.checked = w ? w.enabled : true;
   if (w) {
@@ -66,16 +75,21 @@ export async function showForm(root: HTMLElement, id: string | null): Promise<Sh
     url.value = w.url;
     format.value = w.format;
     if (rate) rate.value = w.rateLimit === null || w.rateLimit === undefined ? '' : String(w.rateLimit);
+    description.value = w.description ?? '';
+    inboxes.value = (w.inboxIds ?? []).join(', ');
   }
   const formError = el('p', { class: 'bad', id: 'form-error', role: 'alert' });
   const save = el('button', { type: 'submit', class: 'primary' }, 'Save');
   const form = el('form', { id: 'form', novalidate: true },
+    integration ? el('p', { class: 'warn', id: 'form-integration' }, `Made by ${integration}: changing it may break that integration.`) : null,
     field('name', 'Name', name),
+    field('description', 'Description (optional)', description, 'What it is for, up to 500 characters.'),
     field('url', 'URL', url, features.requireHttps === 'true' ? 'Must start with https://' : 'The endpoint that receives the events.'),
     field('secret', 'Signing secret (optional)', secret),
     field('format', 'Format', format),
     rate ? field('rate-limit', 'Rate limit (requests per second)', rate, '0.1 to 1000; empty for no limit. Slack takes about 1 per second.') : null,
-    // Room here for the account, inboxes, description and source fields.
+    account ? field('account-id', 'Account', account, "The account whose events it takes; empty for a platform-wide webhook, which takes every account's.") : null,
+    field('inbox-ids', 'Inboxes (optional)', inboxes, 'Inbox ids separated by commas; empty for every inbox' + (w?.accountId ? ` of account ${w.accountId}.` : scope?.multiAccount && !scope.platform ? ` of account ${scope.accountId}.` : '.')),
     eventsField(catalog, w?.events ?? []),
     el('div', { class: 'field' }, el('label', { class: 'check', for: 'enabled' }, enabled, 'Enabled')),
     formError,
@@ -122,6 +136,10 @@ export async function showForm(root: HTMLElement, id: string | null): Promise<Sh
 
     const body: Record<string, unknown> = { name: name.value.trim(), url: url.value.trim(), events, format: format.value, enabled: enabled.checked };
     if (secret.value) body.secret = secret.value;
+    const described = description.value.trim();
+    if (described || (w && w.description)) body.description = described || null;
+    body.inboxIds = parseInboxIds(inboxes.value);
+    if (account && account.value.trim()) body.accountId = account.value.trim();
     if (rate && (rate.value !== '' || (w && w.rateLimit !== null && w.rateLimit !== undefined))) body.rateLimit = rate.value === '' ? null : Number(rate.value);
     save.disabled = true;
     try {

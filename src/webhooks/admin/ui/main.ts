@@ -1,5 +1,6 @@
 // The admin page: one view at a time, chosen by the address (router.ts).
 import './styles.css';
+import { drawScope, loadScope } from './account.js';
 import { onAuthNeeded, setToken } from './api.js';
 import { showCatalog } from './catalog.view.js';
 import { byId, el, link } from './dom.js';
@@ -48,6 +49,8 @@ async function navigate(force = false): Promise<void> {
   shown = undefined;
   for (const a of document.querySelectorAll('.sections a')) a.removeAttribute('aria-current');
   byId(route.view === 'events' ? 'nav-events' : 'nav-list').setAttribute('aria-current', 'page');
+  // Whose webhooks these are, in the header of every view (asked once; again after signing in).
+  void loadScope().then(drawScope, () => undefined);
   const moved = lastView !== undefined;
   lastView = route.view;
   shown = await show(route);

@@ -20,6 +20,10 @@ export interface Webhook {
   ordering?: string;
   description?: string | null;
   source?: string | null;
+  /** The account it belongs to; null: platform-wide. */
+  accountId?: string | null;
+  /** The inboxes it takes events of; empty for every inbox. */
+  inboxIds?: string[];
   hasSecret: boolean;
   createdAt: string;
   updatedAt: string;
@@ -101,4 +105,11 @@ export interface TestResult {
   durationMs: number | null;
   responseBody: string | null;
   error: string | null;
+}
+
+/** `GET /scope`: whose admin is calling. */
+export interface AdminScope {
+  accountId: string | null;
+  platform: boolean;
+  multiAccount: boolean;
 }

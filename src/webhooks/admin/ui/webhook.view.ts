@@ -1,6 +1,7 @@
 // One webhook: its health and settings, safe actions (test with a chosen event and its payload
 // shown first, replay counted before it is sent, the secret with copy and its rotation), the
 // chart and the delivery log.
+import { loadScope } from './account.js';
 import { api, ApiError } from './api.js';
 import { healthBlock } from './badge.js';
 import { loadCatalog, subscribed } from './catalog.js';
@@ -12,7 +13,8 @@ import type { Shown } from './main.js';
 import { href } from './router.js';
 import type { Route } from './router.js';
 import { report, takeFlash } from './status.js';
-import type { Webhook, WebhookStats } from './types.js';
+import { accountText, inboxText, integrationOf, integrationWarning } from './tenancy.js';
+import type { AdminScope, Webhook, WebhookStats } from './types.js';
 
 /** The API keeps a rotated-out secret signing for 24 h without saying until when: the page remembers when it rotated. */
 const ROTATION_GRACE_MS = 24 * 3_600_000;
@@ -22,6 +24,7 @@ const message = (err: unknown) => (err instanceof ApiError ? err.message : Strin
 
 export class WebhookView implements Shown {
   private webhook!: Webhook;
+  private scope: AdminScope | null = null;
   private readonly header = el('div', { class: 'webhook-head' });
   private readonly panel = el('div', { class: 'action-panel', id: 'action-panel' });
   private chart!: Chart;
@@ -36,7 +39,7 @@ export class WebhookView implements Shown {
     let day: WebhookStats | null = null;
     try {
       let w: Webhook;
-      [w, day] = await Promise.all([api.get(this.id), api.webhookStats(this.id, 24).catch(() => null)]);
+      [w, day, this.scope] = await Promise.all([api.get(this.id), api.webhookStats(this.id, 24).catch(() => null), loadScope().catch(() => null)]);
       this.set(w, day);
     } catch (err) {
       this.root.replaceChildren(link('← All webhooks', href.list(), { class: 'back' }), el('h1', { tabindex: '-1' }, 'Webhook not shown'), el('p', { class: 'bad', role: 'alert' }, message(err)));
@@ -102,9 +105,27 @@ export class WebhookView implements Shown {
       `Format ${w.format}`,
       w.rateLimit ? `at most ${w.rateLimit} requests/s` : null,
       w.ordering === 'conversation' ? 'in order per conversation' : null,
-      w.source && w.source !== 'admin' ? `source ${w.source}` : null,
     ].filter(Boolean);
-    const toggle = button(w.enabled ? 'Disable' : 'Enable', () => void this.act(() => api.update(w.id, { enabled: !w.enabled }), w.enabled ? 'Disabled.' : 'Enabled.'));
+    const integration = integrationOf(w);
+    const multiAccount = Boolean(this.scope?.multiAccount);
+    const owner = [
+      multiAccount ? accountText(w.accountId) : null,
+      multiAccount || (w.inboxIds?.length ?? 0) > 0 ? inboxText(w.inboxIds) : null,
+      integration ? `Made by ${integration}` : multiAccount ? `Source: ${w.source ?? 'admin'}` : null,
+    ].filter(Boolean);
+    // A webhook an integration made: any change is asked first, since that integration relies on it.
+    const asked = (action: 'edit' | 'delete' | 'disable' | 'enable') => {
+      const question = integrationWarning(w, action);
+      return !question || confirm(question);
+    };
+    const toggle = button(w.enabled ? 'Disable' : 'Enable', () => {
+      if (!asked(w.enabled ? 'disable' : 'enable')) return;
+      void this.act(() => api.update(w.id, { enabled: !w.enabled }), w.enabled ? 'Disabled.' : 'Enabled.');
+    });
+    const edit = link('Edit', href.edit(w.id), { class: 'button' });
+    edit.addEventListener('click', (ev) => {
+      if (!asked('edit')) ev.preventDefault();
+    });
     const remove = button('Delete', () => void this.remove(), { class: 'danger' });
     const tab = (name: string, label: string) =>
       button(label, () => this.togglePanel(name), { 'aria-expanded': String(this.openPanel === name), 'aria-controls': 'action-panel' });
@@ -118,11 +139,13 @@ export class WebhookView implements Shown {
         void this.refresh();
       }),
       el('div', { class: 'url', id: 'wh-url' }, w.url),
-      w.description ? el('p', {}, w.description) : null,
+      w.description ? el('p', { id: 'wh-description' }, w.description) : null,
+      owner.length > 0 ? el('p', { class: 'muted', id: 'wh-scope' }, owner.join(' · ')) : null,
+      integration ? el('p', { class: 'warn', id: 'wh-integration' }, `Made by ${integration}: changing it may break that integration.`) : null,
       el('p', { class: 'muted', id: 'wh-events' }, `Events: ${w.events.join(', ')}`, el('br'), settings.join(' · ')),
       el('div', { class: 'row toolbar', role: 'group', 'aria-label': 'Actions' },
         tab('test', 'Send a test'), tab('replay', 'Replay'), tab('secret', 'Secret'),
-        link('Edit', href.edit(w.id), { class: 'button' }), toggle, remove),
+        edit, toggle, remove),
       this.headerNote,
     ];
     // Drawn again after a change: the focus goes back to the control it was on.
@@ -145,7 +168,8 @@ export class WebhookView implements Shown {
   }
 
   private async remove(): Promise<void> {
-    if (!confirm(`Delete "${this.webhook.name}" and its delivery log?`)) return;
+    const integration = integrationWarning(this.webhook, 'delete');
+    if (!confirm(integration ?? `Delete "${this.webhook.name}" and its delivery log?`)) return;
     try {
       await api.remove(this.id);
       location.hash = href.list();
@@ -282,7 +306,9 @@ export class WebhookView implements Shown {
       }
     });
     const rotate = button('Rotate', async () => {
-      if (!confirm(`Make a new signing secret for "${this.webhook.name}"? The old one keeps signing beside it for 24 hours.`)) return;
+      const integration = integrationOf(this.webhook);
+      const warning = integration ? `Made by ${integration}: a new secret may break that integration until it has it. ` : '';
+      if (!confirm(`${warning}Make a new signing secret for "${this.webhook.name}"? The old one keeps signing beside it for 24 hours.`)) return;
       try {
         const at = Date.now();
         const r = await api.rotate(this.id);
