@@ -107,7 +107,7 @@ describe('the OpenAPI document of the admin API', () => {
       ['lastDeliveryAt', 'lastStatus', 'p95Ms', 'successRate', 'total'],
     );
     expect(Object.keys(doc.components.schemas.WebhookDeliveryAttemptModel.properties).sort()).toEqual(
-      ['at', 'attempt', 'durationMs', 'error', 'responseBody', 'responseHeaders', 'statusCode'],
+      ['at', 'attempt', 'durationMs', 'error', 'requestHeaders', 'responseBody', 'responseHeaders', 'statusCode'],
     );
   });
 

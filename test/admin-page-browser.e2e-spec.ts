@@ -168,6 +168,8 @@ describe('the admin page in a browser', () => {
     expect(await text('#drawer-attempts')).toMatch(/Attempt 1[\s\S]*HTTP 200/);
     await page.locator('#drawer-attempts summary').first().click(); // a delivered attempt starts folded
     expect(await text('#drawer-attempts')).toContain('x-receiver');
+    // The attempt's own request headers, with its number.
+    expect(await text('#drawer-attempts')).toMatch(/Request headers[\s\S]*X-Webhook-Attempt[\s\S]*1/);
     expect(await text('#drawer-attempts')).toContain('"by": "crm"');
     expect(await text('#drawer')).toContain('X-Webhook-Id');
     expect(await page.locator('#drawer button', { hasText: 'Copy' }).count()).toBeGreaterThanOrEqual(3);

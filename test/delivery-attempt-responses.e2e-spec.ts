@@ -43,8 +43,16 @@ describe.each(['mariadb', 'postgres'] as const)("each attempt's response in the 
     expect(detail.attemptLog).toHaveLength(2);
     const [first, second] = detail.attemptLog;
     for (const a of detail.attemptLog) {
-      expect(Object.keys(a).sort()).toEqual(['at', 'attempt', 'durationMs', 'error', 'responseBody', 'responseHeaders', 'statusCode']);
+      expect(Object.keys(a).sort()).toEqual(['at', 'attempt', 'durationMs', 'error', 'requestHeaders', 'responseBody', 'responseHeaders', 'statusCode']);
     }
+    // Each attempt's own request headers: what the receiver got on that attempt.
+    const received = receiver.received('/crm');
+    detail.attemptLog.forEach((a: { requestHeaders: Record<string, string> }, i: number) => {
+      const sent = Object.fromEntries(Object.entries(a.requestHeaders).map(([k, v]) => [k.toLowerCase(), v]));
+      expect(sent['x-webhook-attempt']).toBe(String(i + 1));
+      expect(sent['x-webhook-timestamp']).toBe(received[i].headers['x-webhook-timestamp']);
+      expect(sent['webhook-id']).toBe(received[i].headers['webhook-id']);
+    });
     expect(first).toMatchObject({ attempt: 1, statusCode: 503, error: expect.stringMatching(/^HTTP 503/) });
     expect(first.responseHeaders).toMatchObject({ 'content-type': 'application/json', 'x-request-id': 'first' });
     expect(first.responseBody).toBe(JSON.stringify({ error: 'busy', detail: 'x'.repeat(100) }).slice(0, BODY_MAX));
@@ -64,7 +72,7 @@ describe.each(['mariadb', 'postgres'] as const)("each attempt's response in the 
     expect(test.body.statusCode).toBeNull();
     const { body } = await host.http.get(`${host.admin}/${webhook.id}/deliveries/${test.body.deliveryId}`).expect(200);
     expect(body.attemptLog).toHaveLength(1);
-    expect(body.attemptLog[0]).toMatchObject({ attempt: 1, statusCode: null, responseHeaders: null, responseBody: null });
+    expect(body.attemptLog[0]).toMatchObject({ attempt: 1, statusCode: null, responseHeaders: null, responseBody: null, requestHeaders: expect.any(Object) });
     expect(body.attemptLog[0].error).toEqual(expect.any(String));
   });
 });

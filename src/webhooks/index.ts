@@ -36,6 +36,7 @@ export { AddWebhookStatsIndexes1738100000000 } from './migrations/1738100000000-
 export { AddDeliveryTraceparent1738200000000 } from './migrations/1738200000000-add-delivery-traceparent.js';
 export { AddAttemptResponses1739000000000 } from './migrations/1739000000000-add-attempt-responses.js';
 export { AddWebhookAccounts1740000000000 } from './migrations/1740000000000-add-webhook-accounts.js';
+export { AddAttemptRequestHeaders1740300000000 } from './migrations/1740300000000-add-attempt-request-headers.js';
 export { verifyWebhookSignature } from './security/webhook-signature.js';
 export type { VerifyWebhookOptions, WebhookHeaders } from './security/webhook-signature.js';
 export { WebhookVerificationError } from './errors/webhook-verification.error.js';

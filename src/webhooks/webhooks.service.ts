@@ -70,6 +70,8 @@ export interface WebhookAttemptLogEntry {
   statusCode: number | null;
   durationMs: number;
   error: string | null;
+  /** The headers this attempt was sent with (its number, time and signatures); null where not kept. */
+  requestHeaders: Record<string, string> | null;
   responseHeaders: Record<string, string> | null;
   /** Cut at `maxResponseBodyBytes`. */
   responseBody: string | null;
@@ -309,6 +311,7 @@ export class WebhooksService {
         statusCode: a.statusCode ?? null,
         durationMs: a.durationMs,
         error: a.error ?? null,
+        requestHeaders: a.requestHeaders ?? null,
         responseHeaders: a.responseHeaders ?? null,
         responseBody: a.responseBody ?? null,
       })),

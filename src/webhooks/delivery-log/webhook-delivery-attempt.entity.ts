@@ -31,6 +31,10 @@ export class WebhookDeliveryAttempt {
   @Column({ type: 'varchar', length: 1000, nullable: true })
   error?: string | null;
 
+  /** The headers this attempt was sent with; null for attempts logged before they were kept. */
+  @Column({ type: 'simple-json', nullable: true })
+  requestHeaders?: Record<string, string> | null;
+
   /** The answer's headers; null when none came, or for attempts logged before they were kept. */
   @Column({ type: 'simple-json', nullable: true })
   responseHeaders?: Record<string, string> | null;

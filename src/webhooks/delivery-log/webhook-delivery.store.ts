@@ -232,6 +232,7 @@ export class WebhookDeliveryStore {
       .addSelect('a.statusCode', 'statusCode')
       .addSelect('a.durationMs', 'durationMs')
       .addSelect('a.error', 'error')
+      .addSelect('a.requestHeaders', 'requestHeaders')
       .addSelect('a.responseHeaders', 'responseHeaders')
       .addSelect('a.responseBody', 'responseBody')
       .where('a.deliveryId = :deliveryId', { deliveryId })
@@ -245,7 +246,8 @@ export class WebhookDeliveryStore {
       statusCode: r.statusCode === null ? null : Number(r.statusCode),
       durationMs: Number(r.durationMs),
       error: (r.error as string | null) ?? null,
-      responseHeaders: typeof r.responseHeaders === 'string' && r.responseHeaders !== '' ? (JSON.parse(r.responseHeaders) as Record<string, string>) : null,
+      requestHeaders: headersOf(r.requestHeaders),
+      responseHeaders: headersOf(r.responseHeaders),
       responseBody: asBodyText(r.responseBody),
     }));
   }
@@ -269,4 +271,9 @@ export class WebhookDeliveryStore {
 function asBodyText(body: unknown): string | null {
   if (body === null || body === undefined) return null;
   return typeof body === 'string' ? body : JSON.stringify(body);
+}
+
+/** A `simple-json` headers column as read raw: an object, or null where none was kept. */
+function headersOf(raw: unknown): Record<string, string> | null {
+  return typeof raw === 'string' && raw !== '' ? (JSON.parse(raw) as Record<string, string>) : null;
 }

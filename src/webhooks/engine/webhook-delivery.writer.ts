@@ -245,10 +245,10 @@ export class WebhookDeliveryWriter {
   private async insertAttempts(records: WebhookAttemptRecord[], runner: QueryRunner): Promise<void> {
     const q = this.q;
     const p = this.sql.params();
-    const columns = ['deliveryId', 'attempt', 'at', 'success', 'statusCode', 'durationMs', 'error', 'responseHeaders', 'responseBody'];
+    const columns = ['deliveryId', 'attempt', 'at', 'success', 'statusCode', 'durationMs', 'error', 'requestHeaders', 'responseHeaders', 'responseBody'];
     const values = records.map((r) =>
       p.row([
-        r.deliveryId, r.attempt, r.at, r.success, r.statusCode, r.durationMs, clip(r.error),
+        r.deliveryId, r.attempt, r.at, r.success, r.statusCode, r.durationMs, clip(r.error), JSON.stringify(r.requestHeaders),
         r.statusCode !== null && r.responseHeaders ? JSON.stringify(r.responseHeaders) : null, r.responseBody === null ? null : JSON.stringify(r.responseBody),
       ]),
     );

@@ -372,6 +372,13 @@ const MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyDoc>]> = [
       statusCode: { type: 'integer', nullable: true, description: 'The HTTP status.', example: 200 },
       durationMs: { type: 'integer', description: 'How long it took.', example: 84 },
       error: { type: 'string', nullable: true, description: 'Why it failed.', example: null },
+      requestHeaders: {
+        type: 'object',
+        nullable: true,
+        additionalProperties: { type: 'string' },
+        description: 'The headers this attempt was sent with (its `X-Webhook-Attempt`, time and signatures); null for attempts logged before they were kept.',
+        example: { 'x-webhook-attempt': '1' },
+      },
       responseHeaders: {
         type: 'object',
         nullable: true,

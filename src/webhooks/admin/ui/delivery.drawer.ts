@@ -26,6 +26,7 @@ function attemptItem(a: Attempt): HTMLElement {
         ` · ${exactTime(a.at)} · `,
         el('span', { class: ok ? 'ok' : 'bad' }, ok ? `HTTP ${a.statusCode}` : failureText(a.error, a.statusCode)),
         ` · ${ms(a.durationMs)}`),
+      ...(a.requestHeaders ? [headersBlock('Request headers', a.requestHeaders, 'h5')] : []),
       headersBlock('Response headers', a.responseHeaders, 'h5'),
       a.responseBody === null ? el('p', { class: 'muted' }, 'Response body not kept.') : codeBlock('Response body', formatBody(a.responseBody), 'h5')));
 }

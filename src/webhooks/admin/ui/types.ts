@@ -87,6 +87,7 @@ export interface Attempt {
   statusCode: number | null;
   durationMs: number | null;
   error: string | null;
+  requestHeaders?: Record<string, string> | null;
   responseHeaders: Record<string, string> | null;
   responseBody: string | null;
 }
