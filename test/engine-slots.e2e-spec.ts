@@ -207,3 +207,35 @@ describe('a handed-on attempt whose record is slow', () => {
     expect(sent.get(d2)?.map((r) => header(r, 'x-webhook-attempt'))).toEqual(['1']);
   }, 40_000);
 });
+
+describe('a job of the same id queued before the admitted one', () => {
+  let host: WebhooksHost;
+  let receiver: HttpsReceiver;
+
+  beforeAll(async () => {
+    receiver = await HttpsReceiver.start();
+    // No reconciler pass during the test: it would queue the delivery again by itself.
+    host = await bootWebhooksHost({ options: { reconcileIntervalMs: 3_600_000 } });
+  });
+
+  afterAll(async () => {
+    await host?.close();
+    await receiver?.close();
+  });
+
+  it('takes over the slot the admission took, instead of waiting for its lease to run out', async () => {
+    await host.http.post(host.admin).send({ name: 'r', url: receiver.url('/r'), events: ['tag.added'] }).expect(201);
+    const queue = host.app.get<Queue<WebhookDeliveryJob>>(getQueueToken(WEBHOOKS_QUEUE));
+    await queue.pause(true);
+    const [[id]] = (await host.emitter.emitAsync(WebhookEvent.TagAdded, taggedConversation(1))) as string[][];
+    const admitted = await eventually(async () => (await queue.getJob(`${id}:1`)) ?? undefined, 5_000, 'the admitted job');
+    // What Redis holds when the reconciler queued the delivery a moment before the publish did: the
+    // admission took the slot, but the job under that id is the reconciler's, which names the delivery only.
+    await admitted.remove();
+    await queue.add('deliver', { deliveryId: id, attempt: 1 }, { jobId: `${id}:1`, removeOnComplete: true, removeOnFail: true });
+    await queue.resume(true);
+    // Well before the admission's lease (25 s) would have run out.
+    await receiver.waitFor(1, { timeoutMs: 5_000 });
+    expect(header(receiver.received()[0], 'x-webhook-id')).toBe(id);
+  });
+});

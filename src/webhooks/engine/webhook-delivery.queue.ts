@@ -237,7 +237,7 @@ export class WebhookDeliveryQueue {
   private async admit(jobs: ScheduledWebhookDeliveryJob[]): Promise<ScheduledWebhookDeliveryJob[]> {
     const asking = jobs.filter((j) => j.admit && !j.admit.rateLimit && !(j.delayMs && j.delayMs > 0) && j.webhookId && j.body !== undefined);
     if (asking.length === 0) return jobs;
-    const tokens = asking.map(() => WebhookEndpointGate.token());
+    const tokens = asking.map(() => WebhookEndpointGate.admissionToken());
     const answers = await this.gate.admit(
       asking.map((j, i) => ({
         webhookId: j.webhookId!, deliveryId: j.deliveryId, attempt: j.attempt, job: JSON.stringify(withoutScheduling(j)), token: tokens[i],

@@ -86,9 +86,10 @@ local function acquire(k, a)
   -- A slot is held while its lease runs: an owner's entry without one (its slot lost) holds nothing.
   local holder = false
   if redis.call('ZSCORE', slots, id) then holder = redis.call('HGET', owner, id) else redis.call('HDEL', owner, id) end
-  if admitted ~= '' and holder == admitted then
+  -- A slot taken by an admission ("a:…") is nobody's run yet: the first run of this attempt takes it over (the
+  -- admitted job's, or a job of the same id the reconciler queued a moment before); a second run finds it taken.
+  if holder and (holder == admitted or string.sub(holder, 1, 2) == 'a:') then
     if paused == 0 then
-      -- Admitted as it was queued, and starting now: the slot becomes this run's; a second run of the job finds it taken.
       redis.call('HSET', owner, id, token)
       redis.call('ZADD', slots, now + lease, id)
       return {'go', 0, ''}
@@ -318,6 +319,11 @@ export class WebhookEndpointGate {
   /** A fresh token for one slot holder. */
   static token(): string {
     return randomUUID();
+  }
+
+  /** A fresh token for a slot taken as a job is queued: any run of that attempt may take it over, once. */
+  static admissionToken(): string {
+    return `a:${randomUUID()}`;
   }
 
   /**
