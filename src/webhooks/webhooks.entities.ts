@@ -7,6 +7,7 @@ import { AddWebhookStatsIndexes1738100000000 } from './migrations/1738100000000-
 import { AddDeliveryTraceparent1738200000000 } from './migrations/1738200000000-add-delivery-traceparent.js';
 import { AddAttemptResponses1739000000000 } from './migrations/1739000000000-add-attempt-responses.js';
 import { AddWebhookAccounts1740000000000 } from './migrations/1740000000000-add-webhook-accounts.js';
+import { AddWebhookOrdering1741000000000 } from './migrations/1741000000000-add-webhook-ordering.js';
 
 /** The module's TypeORM entities, for a host that lists entities itself. */
 export const webhookEntities = [WebhookEndpoint, WebhookDelivery, WebhookDeliveryAttempt];
@@ -19,4 +20,5 @@ export const webhookMigrations = [
   AddDeliveryTraceparent1738200000000,
   AddAttemptResponses1739000000000,
   AddWebhookAccounts1740000000000,
+  AddWebhookOrdering1741000000000,
 ];

@@ -189,7 +189,7 @@ const SCRIPT = `
     $('form-error').textContent = '';
     $('secret').placeholder = w && w.hasSecret ? 'leave empty to keep the current one' : 'none';
     if (w) {
-      $('name').value = w.name; $('url').value = w.url; $('format').value = w.format; $('enabled').checked = w.enabled;
+      $('name').value = w.name; $('url').value = w.url; $('format').value = w.format; $('ordering').value = w.ordering || 'none'; $('enabled').checked = w.enabled;
       if ($('rate-limit')) $('rate-limit').value = w.rateLimit === null || w.rateLimit === undefined ? '' : w.rateLimit;
       for (const box of $('events').querySelectorAll('input')) box.checked = w.events.includes(box.value);
     }
@@ -200,7 +200,7 @@ const SCRIPT = `
   $('form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const events = [...$('events').querySelectorAll('input:checked')].map((b) => b.value);
-    const body = { name: $('name').value, url: $('url').value, events, format: $('format').value, enabled: $('enabled').checked };
+    const body = { name: $('name').value, url: $('url').value, events, format: $('format').value, ordering: $('ordering').value, enabled: $('enabled').checked };
     if ($('secret').value) body.secret = $('secret').value;
     const rate = $('rate-limit');
     if (rate && (rate.value !== '' || (editing && editing.rateLimit !== null && editing.rateLimit !== undefined))) body.rateLimit = rate.value === '' ? null : Number(rate.value);
@@ -480,6 +480,9 @@ export function renderWebhooksAdminPage(apiPath: string, features: WebhooksAdmin
     <label for="secret">Signing secret (optional)</label><input id="secret" type="password" maxlength="256" autocomplete="off" placeholder="none">
     <label for="format">Format</label>
     <select id="format"><option value="json">JSON</option><option value="slack">Slack</option><option value="discord">Discord</option></select>
+    <label for="ordering">Order</label>
+    <select id="ordering" aria-describedby="ordering-hint"><option value="none">None</option><option value="conversation">Per conversation</option></select>
+    <p class="hint" id="ordering-hint">Per conversation: a conversation's events arrive one at a time, in order; a failing one holds back the later ones of its conversation until it ends.</p>
     ${rateLimitField}
     <fieldset><legend>Events</legend><div class="events" id="events"></div></fieldset>
     <label class="check"><input type="checkbox" id="enabled" checked> Enabled</label>
