@@ -25,6 +25,9 @@ export interface WebhookDeliveryQuery {
 /** The error of a test delivery whose sender stopped before it was recorded. */
 export const INTERRUPTED_TEST = 'Interrupted: the process sending this test delivery stopped before its answer was recorded. Send the test again.';
 
+/** What a job needs of a stored delivery, as an ordered key's next one is queued. */
+export type WebhookOrderedDelivery = Pick<WebhookDelivery, 'id' | 'webhookId' | 'attempts' | 'event' | 'payload' | 'status' | 'traceparent' | 'orderingKey'>;
+
 /** What the reconciler needs of a due delivery. */
 export type WebhookDueDelivery = Pick<WebhookDelivery, 'id' | 'webhookId' | 'attempts'> & { nextAttemptAt: Date };
 
@@ -126,16 +129,98 @@ export class WebhookDeliveryStore {
   /**
    * Makes a delivery due again now, keeping its id and attempt count. A lease
    * stays: an attempt in flight finishes first, and no second one starts beside it.
+   * An ended delivery leaves its key's order (a redelivery goes as asked, and holds
+   * back nothing); one still waiting keeps its place.
    */
   async requeue(deliveryId: string): Promise<void> {
     const now = new Date();
-    await this.deliveries.update(deliveryId, { status: 'pending', nextAttemptAt: now, updatedAt: now });
+    const q = (name: string) => this.sql.q(name);
+    const p = this.sql.params();
+    // The key first: MySQL reads a column after its own assignment in the same SET as the new value.
+    await this.sql.run(
+      `UPDATE ${q('webhook_deliveries')} SET ${q('orderingKey')} = CASE WHEN ${q('status')} IN ('success', 'failed') THEN NULL ELSE ${q('orderingKey')} END, ` +
+        `${q('status')} = 'pending', ${q('nextAttemptAt')} = ${p.p(now, 'time')}, ${q('updatedAt')} = ${p.p(now, 'time')} WHERE ${q('id')} = ${p.p(deliveryId)}`,
+      p.values,
+    );
+  }
+
+  /**
+   * The SQL condition "no older delivery of the same webhook and ordering key has yet to end"
+   * on the row aliased `alias`: true for a delivery without a key. One short range read of
+   * `IDX_webhook_deliveries_ordering` per row.
+   */
+  private notHeldBack(alias: string): string {
+    const q = (name: string) => this.sql.q(name);
+    const a = (name: string) => `${alias}.${q(name)}`;
+    return (
+      `(${a('orderingKey')} IS NULL OR NOT EXISTS (SELECT 1 FROM ${q('webhook_deliveries')} o WHERE o.${q('webhookId')} = ${a('webhookId')} ` +
+      `AND o.${q('orderingKey')} = ${a('orderingKey')} AND o.${q('status')} IN ('pending', 'retrying') AND o.${q('orderingSeq')} < ${a('orderingSeq')}))`
+    );
+  }
+
+  /**
+   * Of these deliveries, the ones that may go now: no older delivery of their webhook and
+   * ordering key has yet to end (the database decides, so a Redis that lost everything loses
+   * no order). One statement.
+   */
+  async firstInOrder(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const q = (name: string) => this.sql.q(name);
+    const p = this.sql.params();
+    const list = ids.map((id) => p.p(id)).join(', ');
+    const { rows } = await this.sql.run<{ id: string }>(
+      `SELECT d.${q('id')} AS ${q('id')} FROM ${q('webhook_deliveries')} d WHERE d.${q('id')} IN (${list}) AND ${this.notHeldBack('d')}`,
+      p.values,
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** The oldest delivery of a webhook and ordering key that has yet to end: the one whose turn it is. */
+  async nextInOrder(webhookId: string, orderingKey: string): Promise<WebhookOrderedDelivery | undefined> {
+    const row = await this.deliveries
+      .createQueryBuilder('d')
+      .select(['d.id', 'd.webhookId', 'd.attempts', 'd.event', 'd.payload', 'd.status', 'd.traceparent', 'd.orderingKey'])
+      .where('d.webhookId = :webhookId', { webhookId })
+      .andWhere('d.orderingKey = :orderingKey', { orderingKey })
+      .andWhere('d.status IN (:...waiting)', { waiting: ['pending', 'retrying'] })
+      .orderBy('d.orderingSeq', 'ASC')
+      .take(1)
+      .getOne();
+    return row ?? undefined;
+  }
+
+  /**
+   * A webhook's `ordering` was turned off: none of its waiting deliveries waits for another
+   * any more. Resolves to those that were held back (pending), to be queued now; at most
+   * `limit`, the reconciler queues any others.
+   */
+  async releaseOrder(webhookId: string, limit: number): Promise<WebhookOrderedDelivery[]> {
+    const waiting = ['pending', 'retrying'];
+    const held = await this.deliveries
+      .createQueryBuilder('d')
+      .select(['d.id', 'd.webhookId', 'd.attempts', 'd.event', 'd.payload', 'd.status', 'd.traceparent', 'd.orderingKey'])
+      .where('d.webhookId = :webhookId', { webhookId })
+      .andWhere('d.orderingKey IS NOT NULL')
+      .andWhere('d.status = :pending', { pending: 'pending' })
+      .orderBy('d.orderingSeq', 'ASC')
+      .take(limit)
+      .getMany();
+    await this.deliveries
+      .createQueryBuilder()
+      .update(WebhookDelivery)
+      .set({ orderingKey: null, orderingSeq: null })
+      .where('webhookId = :webhookId', { webhookId })
+      .andWhere(`${this.sql.q('orderingKey')} IS NOT NULL`)
+      .andWhere('status IN (:...waiting)', { waiting })
+      .execute();
+    return held.map((d) => ({ ...d, orderingKey: null }));
   }
 
   /**
    * Due deliveries that no worker holds, oldest due first, `limit` at a time;
    * `after` is the last row of the previous page. The reconciler's query
-   * (index `IDX_webhook_deliveries_due`).
+   * (index `IDX_webhook_deliveries_due`). A delivery of an ordered webhook whose
+   * key has an older delivery yet to end is left out: it is queued when that one ends.
    */
   findDue(now: Date, limit: number, after?: WebhookDueDelivery): Promise<WebhookDueDelivery[]> {
     const qb = this.deliveries
@@ -143,7 +228,8 @@ export class WebhookDeliveryStore {
       .select(['d.id', 'd.webhookId', 'd.attempts', 'd.nextAttemptAt'])
       .where('d.status IN (:...statuses)', { statuses: ['pending', 'retrying'] })
       .andWhere('d.nextAttemptAt <= :now', { now })
-      .andWhere(`(d.${this.sql.q('lockedUntil')} IS NULL OR d.${this.sql.q('lockedUntil')} < ${this.sql.now()})`);
+      .andWhere(`(d.${this.sql.q('lockedUntil')} IS NULL OR d.${this.sql.q('lockedUntil')} < ${this.sql.now()})`)
+      .andWhere(this.notHeldBack('d'));
     if (after) {
       qb.andWhere(
         new Brackets((w) =>

@@ -68,7 +68,12 @@ interface Step {
 const HANDOFFS_PER_JOB = 16;
 
 /** A job with everything an attempt needs. */
-type Work = Required<Omit<WebhookDeliveryJob, 'isTest' | 'traceparent' | 'admitted'>> & { isTest: boolean; traceparent?: string; leaseUntil?: Date };
+type Work = Required<Omit<WebhookDeliveryJob, 'isTest' | 'traceparent' | 'admitted' | 'orderingKey'>> & {
+  isTest: boolean;
+  traceparent?: string;
+  orderingKey?: string;
+  leaseUntil?: Date;
+};
 
 /** How long a job waits before it asks again, spread so waiting jobs do not return in a herd. */
 function waitFor(answer: Extract<WebhookGateAnswer, { kind: 'wait' }>): number {
@@ -196,6 +201,7 @@ export class WebhookDeliveryRunner {
               });
             }
             await this.settleEndpoint(endpoint, { status: 'failed', error, transient: true });
+            await this.queueNextInOrder(work, endpoint);
           }
           return {};
         }
@@ -296,7 +302,28 @@ export class WebhookDeliveryRunner {
     } else if (!isTest && !unsignable) {
       await this.settleEndpoint(endpoint, decision);
     }
+    if (decision.status !== 'retrying') await this.queueNextInOrder(work, endpoint);
     return { outcome, next };
+  }
+
+  /**
+   * An ordered delivery ended (2xx, or failed for good): its key's next delivery, which got
+   * no job while it waited, is queued now. The database says which one is next. Should this
+   * fail (or this worker die first), the reconciler queues it on its next pass.
+   */
+  private async queueNextInOrder(work: Work, endpoint: WebhookEndpoint): Promise<void> {
+    if (!work.orderingKey) return;
+    try {
+      const next = await this.store.nextInOrder(work.webhookId, work.orderingKey);
+      // A retrying one (its turn came earlier) has its own job for its next attempt.
+      if (!next || next.status !== 'pending') return;
+      // Its schedule (for a paused webhook's give-up) starts now that its turn has come.
+      await this.queue.enqueue([{ ...jobForDelivery(next, Date.now()), admit: { rateLimit: endpoint.rateLimit } }]);
+    } catch (err) {
+      this.logger.warn(
+        `Could not queue the next delivery of ordering key ${work.orderingKey} of webhook ${work.webhookId} (${(err as Error).message}); the reconciler queues it.`,
+      );
+    }
   }
 
   /** Says, once a minute per webhook at most, that this process cannot sign for it. */
@@ -388,6 +415,7 @@ export class WebhookDeliveryRunner {
       isTest: Boolean(job.isTest),
       since: job.since ?? Date.now(),
       traceparent: job.traceparent,
+      ...(job.orderingKey ? { orderingKey: job.orderingKey } : {}),
     };
   }
 
