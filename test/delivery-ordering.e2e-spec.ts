@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { WebhookDeliveryStore } from '../src/webhooks/delivery-log/webhook-delivery.store.js';
 import { WebhookDeliveryReconciler } from '../src/webhooks/engine/webhook-delivery.reconciler.js';
 import { WebhookDeliveryQueue } from '../src/webhooks/engine/webhook-delivery.queue.js';
-import { WebhookEvent } from '../src/webhooks/index.js';
+import { WebhookDelivery, WebhookEvent } from '../src/webhooks/index.js';
 import { header, latch } from './support/delivery-support.js';
 import { HttpsReceiver } from './support/https-receiver.js';
 import type { ReceivedRequest } from './support/https-receiver.js';
@@ -20,7 +20,7 @@ const message = (conversationId: number, n: number) => ({
   conversation: conversation(conversationId),
 });
 
-describe("ordering: conversation, one conversation's deliveries one after another", () => {
+describe.each(['mariadb', 'postgres'] as const)("ordering: conversation, one conversation's deliveries one after another, on %s", (engine) => {
   let host: WebhooksHost;
   let receiver: HttpsReceiver;
   /** How each path answers; the default is 200 at once. */
@@ -35,7 +35,7 @@ describe("ordering: conversation, one conversation's deliveries one after anothe
       else res.writeHead(200).end('ok');
       answeredAt.set(req, Date.now());
     });
-    host = await bootWebhooksHost({ options: { retryDelaysMs: DELAYS, requestTimeoutMs: 5_000 } });
+    host = await bootWebhooksHost({ engine, options: { retryDelaysMs: DELAYS, requestTimeoutMs: 5_000 } });
   });
 
   afterAll(async () => {
@@ -66,7 +66,10 @@ describe("ordering: conversation, one conversation's deliveries one after anothe
 
   const requestsOf = (path: string, deliveryId: string) => receiver.received(path).filter((r) => header(r, 'x-webhook-id') === deliveryId);
   const deliveryIds = (path: string) => receiver.received(path).map((r) => header(r, 'x-webhook-id'));
-  const row = async (id: string) => (await host.dataSource.query('SELECT status, attempts, orderingKey FROM webhook_deliveries WHERE id = ?', [id]))[0];
+  const row = async (id: string) => {
+    const { status, attempts, orderingKey } = await host.dataSource.getRepository(WebhookDelivery).findOneByOrFail({ id });
+    return { status, attempts, orderingKey };
+  };
 
   it('a delivery that fails for good holds back only its own conversation, then its key moves on to the next', async () => {
     const path = '/give-up';

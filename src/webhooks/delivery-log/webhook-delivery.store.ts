@@ -5,6 +5,7 @@ import type { Repository } from 'typeorm';
 import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { clip } from '../engine/webhook-delivery.writer.js';
+import { WebhookGroupCommit } from '../engine/webhook-group-commit.js';
 import { WebhookSqlDialect } from '../engine/webhook-sql.dialect.js';
 import type { WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 
@@ -46,6 +47,11 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } | 
 @Injectable()
 export class WebhookDeliveryStore {
   private readonly sql: WebhookSqlDialect;
+  /** Keys whose delivery ended at about the same time: their next ones are looked up in one statement. */
+  private readonly nextLookups = new WebhookGroupCommit<{ webhookId: string; orderingKey: string }, WebhookOrderedDelivery | undefined>(
+    (keys) => this.nextInOrderNow(keys),
+    200,
+  );
 
   constructor(
     @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
@@ -175,18 +181,40 @@ export class WebhookDeliveryStore {
     return new Set(rows.map((r) => r.id));
   }
 
-  /** The oldest delivery of a webhook and ordering key that has yet to end: the one whose turn it is. */
-  async nextInOrder(webhookId: string, orderingKey: string): Promise<WebhookOrderedDelivery | undefined> {
-    const row = await this.deliveries
-      .createQueryBuilder('d')
-      .select(['d.id', 'd.webhookId', 'd.attempts', 'd.event', 'd.payload', 'd.status', 'd.traceparent', 'd.orderingKey'])
-      .where('d.webhookId = :webhookId', { webhookId })
-      .andWhere('d.orderingKey = :orderingKey', { orderingKey })
-      .andWhere('d.status IN (:...waiting)', { waiting: ['pending', 'retrying'] })
-      .orderBy('d.orderingSeq', 'ASC')
-      .take(1)
-      .getOne();
-    return row ?? undefined;
+  /**
+   * The delivery of a webhook and ordering key whose turn it is, when it waits to be sent for
+   * the first time (pending, and no older one of its key has yet to end); undefined when there
+   * is none, or the key's oldest is retrying (its own job sends it). Keys asked for at about the
+   * same time are looked up in one statement.
+   */
+  nextInOrder(webhookId: string, orderingKey: string): Promise<WebhookOrderedDelivery | undefined> {
+    return this.nextLookups.add({ webhookId, orderingKey });
+  }
+
+  private async nextInOrderNow(keys: Array<{ webhookId: string; orderingKey: string }>): Promise<Array<WebhookOrderedDelivery | undefined>> {
+    const q = (name: string) => this.sql.q(name);
+    const p = this.sql.params();
+    const unique = [...new Map(keys.map((k) => [`${k.webhookId}|${k.orderingKey}`, k])).values()];
+    const which = unique.map((k) => `(d.${q('webhookId')} = ${p.p(k.webhookId)} AND d.${q('orderingKey')} = ${p.p(k.orderingKey)})`).join(' OR ');
+    const columns = ['id', 'webhookId', 'attempts', 'event', 'payload', 'status', 'traceparent', 'orderingKey', 'orderingSeq'];
+    const { rows } = await this.sql.run<WebhookOrderedDelivery & { orderingSeq: string | number }>(
+      `SELECT ${columns.map((c) => `d.${q(c)} AS ${q(c)}`).join(', ')} FROM ${q('webhook_deliveries')} d ` +
+        `WHERE (${which}) AND d.${q('status')} = 'pending' AND ${this.notHeldBack('d')}`,
+      p.values,
+    );
+    const next = new Map<string, WebhookOrderedDelivery & { orderingSeq: string | number }>();
+    for (const row of rows) {
+      const k = `${row.webhookId}|${row.orderingKey}`;
+      const seen = next.get(k);
+      if (!seen || BigInt(row.orderingSeq) < BigInt(seen.orderingSeq)) next.set(k, row);
+    }
+    return keys.map((k) => {
+      const row = next.get(`${k.webhookId}|${k.orderingKey}`);
+      if (!row) return undefined;
+      const { orderingSeq: _seq, ...delivery } = row;
+      // Read raw: a driver may hand the JSON column back as its text.
+      return { ...delivery, attempts: Number(delivery.attempts), payload: typeof delivery.payload === 'string' ? JSON.parse(delivery.payload) : delivery.payload };
+    });
   }
 
   /**

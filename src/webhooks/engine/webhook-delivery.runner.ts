@@ -201,7 +201,7 @@ export class WebhookDeliveryRunner {
               });
             }
             await this.settleEndpoint(endpoint, { status: 'failed', error, transient: true });
-            await this.queueNextInOrder(work, endpoint);
+            await this.nextInOrder(work, endpoint, false);
           }
           return {};
         }
@@ -297,33 +297,48 @@ export class WebhookDeliveryRunner {
         statusCode: result.statusCode, durationMs: result.durationMs, error, isTest,
       });
     }
+    // An ordered delivery that ended hands its key on before anything else; this worker sends the
+    // next one itself when its slot was handed nothing else.
+    const inOrder = decision.status === 'retrying' ? undefined : await this.nextInOrder(work, endpoint, Boolean(slot) && takeNext && !next);
     if (decision.status === 'retrying') {
       await this.queue.enqueue([{ ...this.jobOf(work), attempt: attempt + 1, delayMs: decision.delayMs }]);
     } else if (!isTest && !unsignable) {
       await this.settleEndpoint(endpoint, decision);
     }
-    if (decision.status !== 'retrying') await this.queueNextInOrder(work, endpoint);
-    return { outcome, next };
+    return { outcome, next: next ?? inOrder };
   }
 
   /**
-   * An ordered delivery ended (2xx, or failed for good): its key's next delivery, which got
-   * no job while it waited, is queued now. The database says which one is next. Should this
-   * fail (or this worker die first), the reconciler queues it on its next pass.
+   * An ordered delivery ended (2xx, or failed for good): its key's next delivery, which got no
+   * job while it waited, goes now. The database says which one is next. With `inline`, this
+   * worker takes it: it resolves to the job with the webhook's slot it holds (or queues it when
+   * the webhook must wait). Otherwise it is queued. Should this fail (or this worker die first),
+   * the reconciler queues it on its next pass.
    */
-  private async queueNextInOrder(work: Work, endpoint: WebhookEndpoint): Promise<void> {
-    if (!work.orderingKey) return;
+  private async nextInOrder(work: Work, endpoint: WebhookEndpoint, inline: boolean): Promise<Step['next']> {
+    if (!work.orderingKey) return undefined;
     try {
       const next = await this.store.nextInOrder(work.webhookId, work.orderingKey);
       // A retrying one (its turn came earlier) has its own job for its next attempt.
-      if (!next || next.status !== 'pending') return;
+      if (!next || next.status !== 'pending') return undefined;
       // Its schedule (for a paused webhook's give-up) starts now that its turn has come.
-      await this.queue.enqueue([{ ...jobForDelivery(next, Date.now()), admit: { rateLimit: endpoint.rateLimit } }]);
+      const job = jobForDelivery(next, Date.now());
+      if (inline && !this.stopping) {
+        const token = WebhookEndpointGate.token();
+        const answer = await this.gate.acquire(endpoint.id, job.deliveryId, job.attempt, endpoint.rateLimit, JSON.stringify(job), token);
+        if (answer.kind === 'go' || answer.kind === 'probe') return { job, slot: { at: answer.at, token } };
+        // Parked in the webhook's line (a finishing attempt hands it on), or in flight already.
+        if (answer.kind !== 'wait') return undefined;
+        await this.queue.enqueue([{ ...job, delayMs: waitFor(answer) }]);
+        return undefined;
+      }
+      await this.queue.enqueue([{ ...job, admit: { rateLimit: endpoint.rateLimit } }]);
     } catch (err) {
       this.logger.warn(
         `Could not queue the next delivery of ordering key ${work.orderingKey} of webhook ${work.webhookId} (${(err as Error).message}); the reconciler queues it.`,
       );
     }
+    return undefined;
   }
 
   /** Says, once a minute per webhook at most, that this process cannot sign for it. */
