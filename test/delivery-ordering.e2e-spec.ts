@@ -184,4 +184,38 @@ describe.each(['mariadb', 'postgres'] as const)("ordering: conversation, one con
     await eventually(async () => ((await row(ids[1])).status === 'success' ? true : undefined), 5_000, 'the redelivery record');
     await host.http.delete(`${host.admin}/${webhookId}`).expect(204);
   });
+  it('a redelivery of a waiting delivery keeps its turn; a replay of ended ones goes outside the order', async () => {
+    const path = '/replay';
+    const webhookId = await createWebhook(path, 'conversation');
+    const first = latch();
+    const again = latch();
+    // conversation.started hangs on its first attempt until `first` opens, and on its replay until `again` opens.
+    replies.set(path, async (req, res) => {
+      if (header(req, 'x-webhook-event') === 'conversation.started') await (header(req, 'x-webhook-attempt') === '1' ? first : again).opened;
+      res.writeHead(200).end();
+    });
+    const since = new Date(Date.now() - 1_000).toISOString();
+    const ids = await publishConversation(401, 3);
+    await eventually(() => (requestsOf(path, ids[0]).length === 1 ? true : undefined), 5_000, 'the first delivery to be on the wire');
+
+    await host.http.post(`${host.admin}/${webhookId}/deliveries/${ids[2]}/redeliver`).expect(202);
+    expect(await host.app.get(WebhookDeliveryQueue).queue.getJob(`${ids[2]}:1`)).toBeNull();
+    expect(await row(ids[2])).toMatchObject({ status: 'pending', attempts: 0, orderingKey: 'c:401' });
+    first.open();
+    await eventually(async () => ((await row(ids[2])).status === 'success' ? true : undefined), 5_000, 'the conversation to be delivered');
+    expect(deliveryIds(path)).toEqual(ids);
+
+    const replayed = await host.http.post(`${host.admin}/${webhookId}/deliveries/replay`).send({ since }).expect(202);
+    expect(replayed.body.count).toBe(3);
+    // The replayed second and third arrive while the replayed first still hangs, and so does one published now.
+    await eventually(() => (requestsOf(path, ids[1]).length === 2 && requestsOf(path, ids[2]).length === 2 ? true : undefined), 5_000, 'the replays');
+    const [later] = await host.publisher.publish(WebhookEvent.MessageReceived, message(401, 9));
+    await eventually(() => (requestsOf(path, later).length === 1 ? true : undefined), 5_000, 'a delivery published after the replay');
+    expect(requestsOf(path, ids[0])).toHaveLength(2);
+    expect(answeredAt.has(requestsOf(path, ids[0])[1])).toBe(false);
+    for (const id of ids) expect((await row(id)).orderingKey).toBeNull();
+    again.open();
+    await eventually(async () => ((await row(ids[0])).status === 'success' ? true : undefined), 5_000, 'the replayed first delivery');
+    await host.http.delete(`${host.admin}/${webhookId}`).expect(204);
+  });
 });
