@@ -469,7 +469,9 @@ export const WEBHOOKS_ROUTE_DOCS: Record<Exclude<keyof WebhooksAdminController, 
   },
   replay: {
     summary: 'Send again every delivery of a time range',
-    description: 'Same delivery ids, attempt numbers going on; oldest first, at most 10,000 a call. With `dryRun`, only counts them.',
+    description:
+      'Same delivery ids, attempt numbers going on; oldest first, at most 10,000 a call. With `dryRun`, only counts them. ' +
+      'For a webhook with `ordering: conversation`, deliveries that had ended go outside their conversation\'s order.',
     status: 202,
     alsoStatus: { 200: 'A dry run: how many would be sent; nothing was.' },
     answer: WebhookReplayModel,
@@ -529,7 +531,9 @@ export const WEBHOOKS_ROUTE_DOCS: Record<Exclude<keyof WebhooksAdminController, 
   },
   redeliver: {
     summary: 'Send a delivery again, with the same id',
-    description: 'Attempt numbers go on; a delivery waiting for a retry is sent now instead.',
+    description:
+      'Attempt numbers go on; a delivery waiting for a retry is sent now instead. For a webhook with `ordering: conversation`, ' +
+      'a delivery that had ended goes outside its conversation\'s order; one still waiting for its turn keeps it.',
     status: 202,
     answer: WebhookRedeliveryModel,
     errors: { 404: 'Unknown webhook or delivery id (`Delivery not found`).' },
