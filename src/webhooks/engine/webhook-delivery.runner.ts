@@ -332,7 +332,9 @@ export class WebhookDeliveryRunner {
         await this.queue.enqueue([{ ...job, delayMs: waitFor(answer) }]);
         return undefined;
       }
-      await this.queue.enqueue([{ ...job, admit: { rateLimit: endpoint.rateLimit } }]);
+      // Not admitted as it is queued: the reconciler may have queued a job of the same id a moment ago
+      // (it found this delivery due and its turn come), and a slot taken for a job that is never added would idle until its lease ran out.
+      await this.queue.enqueue([job]);
     } catch (err) {
       this.logger.warn(
         `Could not queue the next delivery of ordering key ${work.orderingKey} of webhook ${work.webhookId} (${(err as Error).message}); the reconciler queues it.`,
