@@ -310,10 +310,11 @@ export class WebhookDeliveryRunner {
 
   /**
    * An ordered delivery ended (2xx, or failed for good): its key's next delivery, which got no
-   * job while it waited, goes now. The database says which one is next. With `inline`, this
-   * worker takes it: it resolves to the job with the webhook's slot it holds (or queues it when
-   * the webhook must wait). Otherwise it is queued. Should this fail (or this worker die first),
-   * the reconciler queues it on its next pass.
+   * job while it waited, goes now. The database says which one is next; the webhook's gate says
+   * when: with `inline` and a free slot, this worker sends it (it resolves to the job with the
+   * slot); with a free slot otherwise, it is queued holding it; with none, it waits in the
+   * webhook's line. Should this fail (or this worker die first), the reconciler queues it on its
+   * next pass.
    */
   private async nextInOrder(work: Work, endpoint: WebhookEndpoint, inline: boolean): Promise<Step['next']> {
     if (!work.orderingKey) return undefined;
@@ -323,18 +324,22 @@ export class WebhookDeliveryRunner {
       if (!next || next.status !== 'pending') return undefined;
       // Its schedule (for a paused webhook's give-up) starts now that its turn has come.
       const job = jobForDelivery(next, Date.now());
-      if (inline && !this.stopping) {
-        const token = WebhookEndpointGate.token();
-        const answer = await this.gate.acquire(endpoint.id, job.deliveryId, job.attempt, endpoint.rateLimit, JSON.stringify(job), token);
-        if (answer.kind === 'go' || answer.kind === 'probe') return { job, slot: { at: answer.at, token } };
-        // Parked in the webhook's line (a finishing attempt hands it on), or in flight already.
-        if (answer.kind !== 'wait') return undefined;
-        await this.queue.enqueue([{ ...job, delayMs: waitFor(answer) }]);
+      if (this.stopping) {
+        await this.queue.enqueue([job]);
         return undefined;
       }
-      // Not admitted as it is queued: the reconciler may have queued a job of the same id a moment ago
-      // (it found this delivery due and its turn come), and a slot taken for a job that is never added would idle until its lease ran out.
-      await this.queue.enqueue([job]);
+      // Asked of the gate at once: a free slot is taken for it; else it waits in the webhook's line,
+      // where a finishing attempt hands it on with no queue job at all.
+      const token = WebhookEndpointGate.token();
+      const answer = await this.gate.acquire(endpoint.id, job.deliveryId, job.attempt, endpoint.rateLimit, JSON.stringify(job), token);
+      if (answer.kind === 'go' || answer.kind === 'probe') {
+        if (inline) return { job, slot: { at: answer.at, token } };
+        // This worker sends another next: the job takes the slot over as it starts.
+        await this.queue.enqueue([{ ...job, admitted: token }]);
+      } else if (answer.kind === 'wait') {
+        await this.queue.enqueue([{ ...job, delayMs: waitFor(answer) }]);
+      }
+      // 'parked': in the webhook's line; 'skip': in flight, or in line, already.
     } catch (err) {
       this.logger.warn(
         `Could not queue the next delivery of ordering key ${work.orderingKey} of webhook ${work.webhookId} (${(err as Error).message}); the reconciler queues it.`,
