@@ -6,7 +6,7 @@ import type { WebhooksHost } from './support/webhooks-host.js';
 
 const WEBHOOK_KEYS = [
   'id', 'name', 'url', 'events', 'enabled', 'format', 'hasSecret', 'createdAt', 'updatedAt',
-  'consecutiveFailures', 'disabledAt', 'disabledReason', 'rateLimit', 'pausedUntil',
+  'consecutiveFailures', 'disabledAt', 'disabledReason', 'rateLimit', 'ordering', 'pausedUntil',
   'description', 'source', 'accountId', 'inboxIds',
 ].sort();
 
@@ -40,6 +40,7 @@ describe('admin REST API', () => {
       disabledAt: null,
       disabledReason: null,
       rateLimit: null,
+      ordering: 'none',
       pausedUntil: null,
     });
     const id = created.body.id as string;
@@ -64,6 +65,13 @@ describe('admin REST API', () => {
     expect((await host.http.get(`${host.admin}/${id}`).expect(200)).body.rateLimit).toBe(0.5);
     const unpaced = await host.http.patch(`${host.admin}/${id}`).send({ rateLimit: null }).expect(200);
     expect(unpaced.body.rateLimit).toBeNull();
+    const ordered = await host.http.patch(`${host.admin}/${id}`).send({ ordering: 'conversation' }).expect(200);
+    expect(ordered.body.ordering).toBe('conversation');
+    expect((await host.http.get(`${host.admin}/${id}`).expect(200)).body.ordering).toBe('conversation');
+    expect((await host.http.patch(`${host.admin}/${id}`).send({ ordering: 'none' }).expect(200)).body.ordering).toBe('none');
+    const orderedFromStart = await host.http.post(host.admin).send({ ...valid(), ordering: 'conversation' }).expect(201);
+    expect(orderedFromStart.body.ordering).toBe('conversation');
+    await host.http.delete(`${host.admin}/${orderedFromStart.body.id}`).expect(204);
 
     for (const res of [created, list, one, patched]) expect(JSON.stringify(res.body)).not.toContain('top-secret-value');
     const [row] = await host.dataSource.query('SELECT secret FROM webhook_endpoints WHERE id = ?', [id]);
@@ -131,6 +139,8 @@ describe('admin REST API', () => {
     ['a rateLimit below 0.1', { rateLimit: 0.05 }, 'rateLimit must be at least 0.1'],
     ['a rateLimit above 1000', { rateLimit: 5000 }, 'rateLimit must be at most 1000'],
     ['a rateLimit that is not a number', { rateLimit: 'fast' }, 'rateLimit must be a number'],
+    ['an unknown ordering', { ordering: 'fifo' }, 'ordering must be one of none, conversation'],
+    ['a null ordering', { ordering: null }, 'ordering must be one of none, conversation'],
     ['an unknown field', { colour: 'red' }, 'colour'],
     ['credentials in the URL', { url: 'https://user:pw@example.com/' }, 'credentials'],
     ['a javascript: URL', { url: 'javascript:alert(1)' }, 'url'],
@@ -154,6 +164,7 @@ describe('admin REST API', () => {
     const res = await host.http.patch(`${host.admin}/${created.id}`).send({ url: 'http://example.com/' }).expect(400);
     expect(res.body.message).toEqual([expect.stringMatching(/^url must use HTTPS: Webhook URL must use HTTPS/)]);
     await host.http.patch(`${host.admin}/${created.id}`).send({ events: ['nope'] }).expect(400, /Invalid subscription event type/);
+    await host.http.patch(`${host.admin}/${created.id}`).send({ ordering: 'strict' }).expect(400, /ordering must be one of none, conversation/);
     const { body: after } = await host.http.get(`${host.admin}/${created.id}`).expect(200);
     expect(after).toEqual(created);
   });

@@ -77,7 +77,7 @@ describe('the OpenAPI document of the admin API', () => {
     const create = doc.components.schemas.CreateWebhookDto;
     expect(create.required.sort()).toEqual(['events', 'name', 'url']);
     expect(Object.keys(create.properties).sort()).toEqual(
-      ['accountId', 'description', 'enabled', 'events', 'format', 'inboxIds', 'name', 'rateLimit', 'secret', 'source', 'url'],
+      ['accountId', 'description', 'enabled', 'events', 'format', 'inboxIds', 'name', 'ordering', 'rateLimit', 'secret', 'source', 'url'],
     );
     for (const property of Object.values(create.properties) as Array<Record<string, unknown>>) {
       expect(property.example).toBeDefined();
@@ -85,6 +85,8 @@ describe('the OpenAPI document of the admin API', () => {
     }
     expect(create.properties.events.items.enum).toEqual(expect.arrayContaining(['conversation.started', '*']));
     expect(doc.components.schemas.UpdateWebhookDto.required ?? []).toEqual([]);
+    expect(create.properties.ordering).toMatchObject({ type: 'string', enum: ['none', 'conversation'] });
+    expect(doc.components.schemas.UpdateWebhookDto.properties.ordering).toMatchObject({ enum: ['none', 'conversation'] });
     const deliveries = doc.paths[`${host.admin}/{id}/deliveries`].get;
     expect(deliveries.parameters?.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(
       ['before', 'event', 'limit', 'q', 'since', 'status', 'until'],
@@ -116,7 +118,7 @@ describe('the OpenAPI document of the admin API', () => {
     expect(Object.keys(view.properties).sort()).toEqual(
       [
         'accountId', 'consecutiveFailures', 'createdAt', 'description', 'disabledAt', 'disabledReason', 'enabled', 'events', 'format', 'hasSecret',
-        'id', 'inboxIds', 'name', 'pausedUntil', 'rateLimit', 'source', 'updatedAt', 'url',
+        'id', 'inboxIds', 'name', 'ordering', 'pausedUntil', 'rateLimit', 'source', 'updatedAt', 'url',
       ],
     );
     expect(doc.components.schemas.WebhookDeliveryPageModel.properties.items.items.$ref).toMatch(/WebhookDeliverySummaryModel$/);

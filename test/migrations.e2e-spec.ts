@@ -5,6 +5,7 @@ import { chatEntities, chatMigrations } from '../src/chat/chat.entities.js';
 import {
   AddAttemptResponses1739000000000,
   AddWebhookAccounts1740000000000,
+  AddWebhookOrdering1741000000000,
   WebhookDelivery,
   WebhookDeliveryAttempt,
   WebhookEndpoint,
@@ -138,6 +139,48 @@ describe.each([
         { name: 'CRM' },
         { name: 'Zap' },
       ]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('add ordering to webhooks and deliveries written before it: the old webhooks order nothing, the old deliveries wait for none', async () => {
+    const options = await connect();
+    const previous = webhookMigrations.slice(0, webhookMigrations.indexOf(AddWebhookOrdering1741000000000));
+    const before = new DataSource({ ...options, migrations: previous } as DataSourceOptions);
+    const at = new Date('2025-01-15T10:31:00.000Z');
+    await before.initialize();
+    try {
+      await before.runMigrations();
+      await before.createQueryBuilder().insert().into('webhook_endpoints').values({
+        id: '00000000-0000-4000-8000-000000000021', name: 'CRM', url: 'https://crm.example.com/h', events: '["*"]', enabled: true,
+        format: 'json', consecutiveFailures: 0, inboxIds: '[]', createdAt: at, updatedAt: at,
+      }).execute();
+      await before.createQueryBuilder().insert().into('webhook_deliveries').values({
+        id: '00000000-0000-4000-8000-000000000022', webhookId: '00000000-0000-4000-8000-000000000021', event: 'message.received',
+        payload: () => `'{"event":"message.received"}'`, status: 'pending', attempts: 0, isTest: false, nextAttemptAt: at, createdAt: at, updatedAt: at,
+      }).execute();
+    } finally {
+      await before.destroy();
+    }
+
+    const after = new DataSource({ ...options, entities: webhookEntities, migrations: webhookMigrations } as DataSourceOptions);
+    await after.initialize();
+    try {
+      expect((await after.runMigrations()).map((m) => m.name)).toEqual(['AddWebhookOrdering1741000000000']);
+      expect((await after.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query)).toEqual([]);
+      expect(await after.getRepository(WebhookEndpoint).findOneByOrFail({ id: '00000000-0000-4000-8000-000000000021' })).toMatchObject({ ordering: 'none' });
+      expect(await after.getRepository(WebhookDelivery).findOneByOrFail({ id: '00000000-0000-4000-8000-000000000022' })).toMatchObject({
+        status: 'pending', orderingKey: null, orderingSeq: null,
+      });
+      expect(await indexColumns(after, 'IDX_webhook_deliveries_ordering')).toEqual(['webhookId', 'orderingKey', 'status', 'orderingSeq']);
+      await after.undoLastMigration();
+      const endpoints = await after.createQueryRunner().getTable('webhook_endpoints');
+      const deliveries = await after.createQueryRunner().getTable('webhook_deliveries');
+      expect(endpoints?.columns.map((c) => c.name)).not.toContain('ordering');
+      expect(deliveries?.columns.map((c) => c.name)).not.toEqual(expect.arrayContaining(['orderingKey']));
+      expect(deliveries?.columns.map((c) => c.name)).not.toEqual(expect.arrayContaining(['orderingSeq']));
+      expect(await after.query(`SELECT ${after.driver.escape('status')} FROM ${after.driver.escape('webhook_deliveries')}`)).toEqual([{ status: 'pending' }]);
     } finally {
       await after.destroy();
     }

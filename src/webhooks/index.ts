@@ -20,7 +20,7 @@ export type { WebhookCatalogEntry } from './events/webhook-payload.factory.js';
 export type { WebhookListItem, WebhookView } from './endpoints/webhook.view.js';
 export type { WebhookHealthStats, WebhookHealthSummary, WebhooksOverviewStats } from './stats/webhook-stats.types.js';
 export type { WebhookDisabledEvent } from './endpoints/webhook-endpoints.service.js';
-export type { WebhookFormat } from './endpoints/webhook-endpoint.entity.js';
+export type { WebhookFormat, WebhookOrdering } from './endpoints/webhook-endpoint.entity.js';
 export type { WebhookDeliveryStatus } from './delivery-log/webhook-delivery.entity.js';
 export { CreateWebhookDto } from './endpoints/dto/create-webhook.dto.js';
 export { UpdateWebhookDto } from './endpoints/dto/update-webhook.dto.js';
@@ -37,6 +37,7 @@ export { AddDeliveryTraceparent1738200000000 } from './migrations/1738200000000-
 export { AddAttemptResponses1739000000000 } from './migrations/1739000000000-add-attempt-responses.js';
 export { AddWebhookAccounts1740000000000 } from './migrations/1740000000000-add-webhook-accounts.js';
 export { AddAttemptRequestHeaders1740300000000 } from './migrations/1740300000000-add-attempt-request-headers.js';
+export { AddWebhookOrdering1741000000000 } from './migrations/1741000000000-add-webhook-ordering.js';
 export { verifyWebhookSignature } from './security/webhook-signature.js';
 export type { VerifyWebhookOptions, WebhookHeaders } from './security/webhook-signature.js';
 export { WebhookVerificationError } from './errors/webhook-verification.error.js';

@@ -8,6 +8,7 @@ import { AddDeliveryTraceparent1738200000000 } from './migrations/1738200000000-
 import { AddAttemptResponses1739000000000 } from './migrations/1739000000000-add-attempt-responses.js';
 import { AddWebhookAccounts1740000000000 } from './migrations/1740000000000-add-webhook-accounts.js';
 import { AddAttemptRequestHeaders1740300000000 } from './migrations/1740300000000-add-attempt-request-headers.js';
+import { AddWebhookOrdering1741000000000 } from './migrations/1741000000000-add-webhook-ordering.js';
 
 /** The module's TypeORM entities, for a host that lists entities itself. */
 export const webhookEntities = [WebhookEndpoint, WebhookDelivery, WebhookDeliveryAttempt];
@@ -21,4 +22,5 @@ export const webhookMigrations = [
   AddAttemptResponses1739000000000,
   AddWebhookAccounts1740000000000,
   AddAttemptRequestHeaders1740300000000,
+  AddWebhookOrdering1741000000000,
 ];

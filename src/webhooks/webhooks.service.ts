@@ -105,6 +105,9 @@ function toSummary(d: WebhookDelivery): WebhookDeliverySummary {
 
 const validation = new WebhooksValidationPipe();
 
+/** The most held deliveries turning `ordering` off queues at once; the reconciler queues any others within a pass. */
+const WEBHOOK_RELEASE_MAX = 10_000;
+
 /** The DTO as it is when the admin API's pipe made it; a plain object goes through the same pipe. */
 async function validated<T extends object>(input: T, type: new () => T, from: 'body' | 'query' = 'body'): Promise<T> {
   if (input instanceof type) return input;
@@ -183,6 +186,8 @@ export class WebhooksService {
     const endpoint = await this.endpoints.update(id, dto, accountId);
     // A disabled webhook sends nothing: what still waits ends now, with a reason, and can be redelivered later.
     if (dto.enabled === false) await this.store.failWaiting(endpoint.id, notSentWhileDisabled('by an admin'));
+    // No order any more: every delivery that waited for an older one of its key goes now.
+    else if (dto.ordering === 'none') await this.releaseOrder(endpoint);
     return this.view(endpoint);
   }
 
@@ -199,6 +204,11 @@ export class WebhooksService {
       this.events.emit(WEBHOOK_RESUMED_EVENT, event);
     }
     return this.view(endpoint);
+  }
+
+  private async releaseOrder(endpoint: WebhookEndpoint): Promise<void> {
+    const held = await this.store.releaseOrder(endpoint.id, WEBHOOK_RELEASE_MAX);
+    await this.queue.enqueue(held.map((d) => ({ ...jobForDelivery(d, Date.now()), admit: { rateLimit: endpoint.rateLimit } })));
   }
 
   async remove(id: string, accountId?: string): Promise<void> {
@@ -330,8 +340,11 @@ export class WebhooksService {
     if (!found) throw new NotFoundException('Delivery not found');
     const { delivery } = found;
     await this.store.requeue(deliveryId);
+    // An ended delivery is sent outside its key's order; one still waiting keeps its turn.
+    const ended = delivery.status === 'success' || delivery.status === 'failed';
+    const orderingKey = ended ? null : delivery.orderingKey;
     // Everything the attempt needs goes in the job; the schedule (for a paused webhook's give-up) starts now.
-    await this.queue.enqueueNow(jobForDelivery(delivery, Date.now()));
+    await this.queue.enqueueNow({ ...jobForDelivery({ ...delivery, orderingKey }, Date.now()), ...(orderingKey ? { inOrder: true } : {}) });
     return { deliveryId, status: 'pending' };
   }
 

@@ -24,6 +24,10 @@ const { getDataSourceToken } = await import('@nestjs/typeorm');
 const N = Number(process.env.BENCH_EVENTS ?? 4000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 const MEMORY_DELIVERIES = Number(process.env.BENCH_MEMORY_DELIVERIES ?? 100_000);
+const ORDERED_CONVERSATIONS = Number(process.env.BENCH_ORDERED_CONVERSATIONS ?? 200);
+const ORDERED_EACH = 10;
+/** `module`: phase 1 alone (for a CPU profile); `ordered`: the ordered phase alone (docs/BENCHMARKS.md is left as it is). */
+const ONLY = process.env.BENCH_ONLY;
 const IN_FLIGHT = 50;
 const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 const log = (...a) => console.log(...a);
@@ -218,17 +222,77 @@ const { app, url, ds, publisher } = await bootApp({
   webhooks: { concurrency: WORKER_SLOTS, perEndpointConcurrency: PER_ENDPOINT },
 });
 
+/**
+ * 8. Per-conversation ordering: 200 conversations × 10 messages to one webhook, each conversation's
+ * messages published one after another (50 conversations at once), with `ordering: none` and then
+ * `conversation`; then `conversation` again with one first attempt in five failing and retries after 1 s.
+ * An app of its own (its own database and queue), whose retries come after 1 s; the other phases keep the defaults.
+ */
+async function orderedPhase() {
+  const orderedDb = `${database}_o`;
+  await sql.query(`CREATE DATABASE \`${orderedDb}\``);
+  const o = await bootApp({
+    database: orderedDb, redisUrl, queuePrefix: `${queuePrefix}o`, cert: cert.cert,
+    webhooks: { concurrency: WORKER_SLOTS, perEndpointConcurrency: PER_ENDPOINT, retryDelaysMs: [1000, 1000, 1000, 1000, 1000], breakerThreshold: 1_000_000 },
+  });
+  const message = (c, n) => ({
+    message: { id: c * 100 + n, content: `message ${n}`, createdAt: new Date() },
+    conversation: { id: c, visitorName: 'Ada', status: 'open', createdAt: new Date() },
+  });
+  async function run(path, ordering, conversations, firstConversation) {
+    const hook = await createWebhook(o.url, { name: path, url: receiver(path), events: ['message.received'], ordering });
+    const total = conversations * ORDERED_EACH;
+    const s = snapshot();
+    await pool(conversations, IN_FLIGHT, async (i) => {
+      for (let n = 0; n < ORDERED_EACH; n++) await o.publisher.publish(WebhookEvent.MessageReceived, message(firstConversation + i, n));
+    });
+    await driver.call('waitForAccepted', { path, count: total, timeoutMs: 600_000 });
+    const used = since(s);
+    await idle(o.ds);
+    await patchWebhook(o.url, hook.id, { enabled: false });
+    const check = await driver.call('orderedCheck', { path, each: ORDERED_EACH });
+    return { perSecond: total / used.seconds, perDelivery: { cpuMs: used.cpuMs / total, sql: used.sql / total, redis: used.redis / total }, check };
+  }
+  try {
+    await run('/ordered-warm', 'conversation', Math.min(50, ORDERED_CONVERSATIONS), 100_000);
+    const none = await run('/ordered-none', 'none', ORDERED_CONVERSATIONS, 200_000);
+    const conv = await run('/ordered-conversation', 'conversation', ORDERED_CONVERSATIONS, 300_000);
+    const failing = await run('/ordered-fail-conversation', 'conversation', ORDERED_CONVERSATIONS, 400_000);
+    const total = ORDERED_CONVERSATIONS * ORDERED_EACH;
+    const inOrder = (r) => `${r.check.inOrder} of ${r.check.conversations} conversations complete and in publish order`;
+    const cost = (r) => `${r.perDelivery.cpuMs.toFixed(2)} ms / ${r.perDelivery.sql.toFixed(2)} / ${r.perDelivery.redis.toFixed(2)}`;
+    row('ordered: ordering none, deliveries received', `${none.perSecond.toFixed(0)}/s`, `${ORDERED_CONVERSATIONS} conversations × ${ORDERED_EACH} messages, each conversation published in sequence, ${IN_FLIGHT} at once; ${inOrder(none)}`);
+    row('ordered: ordering conversation, deliveries received', `${conv.perSecond.toFixed(0)}/s`, inOrder(conv));
+    row('ratio conversation / none', (conv.perSecond / none.perSecond).toFixed(3), 'target ≥ 0.7');
+    row('ordered, per delivery: app CPU / SQL / Redis, none', cost(none), 'from the first publish to the last delivery received');
+    row('ordered, per delivery: app CPU / SQL / Redis, conversation', cost(conv));
+    row(
+      'ordered, 20 % of first attempts failing, retries after 1 s',
+      `${failing.check.complete === failing.check.conversations && failing.check.conversations === ORDERED_CONVERSATIONS ? 'all' : 'NOT all'} ${total} arrived; ${inOrder(failing)}`,
+      `${failing.check.failedOnPurpose} first attempts failed (500), ${failing.check.requests} requests; ${failing.perSecond.toFixed(0)}/s`,
+    );
+  } finally {
+    await o.app.close();
+    await sql.query(`DROP DATABASE IF EXISTS \`${orderedDb}\``);
+  }
+}
+
 try {
+  if (ONLY === 'ordered') {
+    await orderedPhase();
+    throw Object.assign(new Error('stop'), { stop: true });
+  }
   // 1. Raw POSTs to the receiver, and the module alone (publish → signed POST received), same receiver.
   const bench = await createWebhook(url, { name: 'bench', url: receiver('/module'), secret: 'bench-secret', events: ['takeover.requested'] });
   const takeover = (i) => ({ conversation: { id: i, visitorName: 'Ada', status: 'open', createdAt: new Date() } });
+  let s;
   // BENCH_ONLY=route skips to the demo route's phase (for a CPU profile of it).
   if (process.env.BENCH_ONLY !== 'route') {
   const raw = await driver.call('raw', { n: N, inFlight: IN_FLIGHT });
   await pool(WARMUP, IN_FLIGHT, (i) => publisher.publish(WebhookEvent.TakeoverRequested, takeover(i)));
   await driver.call('waitFor', { path: '/module', count: WARMUP, timeoutMs: 120_000 });
   await idle(ds);
-  let s = snapshot();
+  s = snapshot();
   await pool(N, IN_FLIGHT, (i) => publisher.publish(WebhookEvent.TakeoverRequested, takeover(i)));
   await driver.call('waitFor', { path: '/module', count: WARMUP + N, timeoutMs: 300_000 });
   await idle(ds);
@@ -394,6 +458,8 @@ try {
     'target: flat within 20 %',
   );
   row('  the same, V8 heap in use after a full GC', `${warm.heap.toFixed(0)} → ${end.heap.toFixed(0)} MiB (${growth(warm.heap, end.heap)})`);
+
+  await orderedPhase();
 } catch (err) {
   if (!err.stop) throw err;
 } finally {
@@ -406,7 +472,7 @@ try {
 }
 
 // 7. Redis down: what a chat request pays.
-if (!process.env.BENCH_ONLY) {
+if (!ONLY) {
   const port = await freePort();
   const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 300));
@@ -455,6 +521,10 @@ per request, each after ${WARMUP} requests of warm-up. Events per phase: ${N}.
 
 ${table}
 ${notes.length ? `\n${notes.join('\n')}\n` : ''}`;
-if (!process.env.BENCH_ONLY) writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), doc);
-log(`\n${table}\n\nWritten to docs/BENCHMARKS.md`);
+if (!ONLY) {
+  writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), doc);
+  log(`\n${table}\n\nWritten to docs/BENCHMARKS.md`);
+} else {
+  log(`\n${table}\n\n(BENCH_ONLY=${ONLY}: docs/BENCHMARKS.md left as it is)`);
+}
 process.exit(0);

@@ -9,6 +9,30 @@ const arrivals = new Map();
 const byConversation = new Map();
 const held = [];
 let waiters = [];
+/** The ordered phase: path|conversation → message ids accepted (2xx), each once, in the order accepted. */
+const acceptedInOrder = new Map();
+/** path → deliveries accepted (each once), and first attempts failed on purpose. */
+const accepted = new Map();
+const failedOnPurpose = new Map();
+
+/** Paths under /ordered: a path with "fail" in it fails about one first attempt in five with a 500. */
+function orderedReply(path, headers, body, res) {
+  const webhookId = String(headers['webhook-id'] ?? '');
+  if (path.includes('fail') && headers['x-webhook-attempt'] === '1' && parseInt(webhookId.slice(0, 8), 16) % 5 === 0) {
+    failedOnPurpose.set(path, (failedOnPurpose.get(path) ?? 0) + 1);
+    res.writeHead(500, { 'content-type': 'text/plain' }).end('failing on purpose');
+    return;
+  }
+  const { conversation_id: conversation, message_id: message } = JSON.parse(body).data;
+  const k = `${path}|${conversation}`;
+  const list = acceptedInOrder.get(k) ?? [];
+  if (!list.includes(message)) {
+    list.push(message);
+    accepted.set(path, (accepted.get(path) ?? 0) + 1);
+  }
+  acceptedInOrder.set(k, list);
+  res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+}
 
 const server = createServer({ key, cert, keepAliveTimeout: 60_000 }, (req, res) => {
   const chunks = [];
@@ -19,6 +43,13 @@ const server = createServer({ key, cert, keepAliveTimeout: 60_000 }, (req, res) 
     arrivals.set(path, (arrivals.get(path) ?? 0) + 1);
     if (path === '/hang') {
       held.push(res);
+      return;
+    }
+    if (path.startsWith('/ordered')) {
+      orderedReply(path, req.headers, Buffer.concat(chunks).toString(), res);
+      const w = waiters;
+      waiters = [];
+      for (const wake of w) wake();
       return;
     }
     try {
@@ -127,6 +158,31 @@ const commands = {
       });
     }
     return { count: arrivals.get(path) };
+  },
+  /** Waits until `count` distinct deliveries to an /ordered path were accepted. */
+  async waitForAccepted({ path, count, timeoutMs }) {
+    const deadline = Date.now() + timeoutMs;
+    while ((accepted.get(path) ?? 0) < count) {
+      if (Date.now() > deadline) throw new Error(`Only ${accepted.get(path) ?? 0} of ${count} deliveries to ${path} were accepted within ${timeoutMs} ms`);
+      await new Promise((r) => {
+        waiters.push(r);
+        setTimeout(r, 100);
+      });
+    }
+    return { count: accepted.get(path) };
+  },
+  /** For an /ordered path: how many conversations got all `each` messages, and in the order published (message id % 100 = its place). */
+  orderedCheck({ path, each }) {
+    let conversations = 0;
+    let complete = 0;
+    let inOrder = 0;
+    for (const [k, list] of acceptedInOrder) {
+      if (!k.startsWith(`${path}|`)) continue;
+      conversations++;
+      if (list.length === each) complete++;
+      if (list.length === each && list.every((m, i) => m % 100 === i)) inOrder++;
+    }
+    return { conversations, complete, inOrder, failedOnPurpose: failedOnPurpose.get(path) ?? 0, requests: arrivals.get(path) ?? 0 };
   },
   count({ path }) {
     return { count: arrivals.get(path) ?? 0 };

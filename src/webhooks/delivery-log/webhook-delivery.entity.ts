@@ -14,6 +14,8 @@ export const WEBHOOK_DELIVERY_STATUSES: readonly WebhookDeliveryStatus[] = ['pen
 @Index('IDX_webhook_deliveries_webhook_stats', ['webhookId', 'isTest', 'createdAt', 'status', 'durationMs'])
 // One account's side of the log: what waits, what failed lately (an account admin's `GET /stats`).
 @Index('IDX_webhook_deliveries_account_status', ['accountId', 'status', 'isTest', 'createdAt'])
+// An ordered webhook's key: its oldest delivery that has not ended is one short range read.
+@Index('IDX_webhook_deliveries_ordering', ['webhookId', 'orderingKey', 'status', 'orderingSeq'])
 export class WebhookDelivery {
   /** Sent as `X-Webhook-Id` and `webhook-id`; receivers de-duplicate on it. */
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -74,6 +76,17 @@ export class WebhookDelivery {
   /** The W3C `traceparent` of the publish that made it, so its attempts join that trace; null when not traced. */
   @Column({ type: 'varchar', length: 55, nullable: true })
   traceparent?: string | null;
+
+  /**
+   * For a webhook with `ordering: conversation`: `c:<conversation id>` or `k:<contact id>`; the
+   * delivery waits until every older delivery of its webhook and key has ended. Null: not ordered.
+   */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  orderingKey?: string | null;
+
+  /** Its place among its key's deliveries: the database's clock (µs) when it was written, times 1000, plus its row in that statement. */
+  @Column({ type: 'bigint', nullable: true })
+  orderingSeq?: string | null;
 
   @Column({ type: Date, precision: 3 })
   createdAt: Date;

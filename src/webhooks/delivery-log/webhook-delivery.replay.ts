@@ -41,10 +41,17 @@ export class WebhookDeliveryReplay {
       const batch = await this.page(webhookId, filter, Math.min(BATCH, WEBHOOK_REPLAY_MAX - count), after);
       if (batch.length === 0) break;
       const now = new Date();
+      // Ended deliveries go outside their key's order (first, so none holds a later one back meanwhile); waiting ones keep their turn.
+      const ended = (d: (typeof batch)[number]) => d.status === 'success' || d.status === 'failed';
+      const leaving = batch.filter((d) => d.orderingKey && ended(d)).map((d) => d.id);
+      if (leaving.length > 0) await this.deliveries.update({ id: In(leaving) }, { orderingKey: null, orderingSeq: null });
       // A lease stays, as in `redeliver`: an attempt in flight finishes first.
       await this.deliveries.update({ id: In(batch.map((d) => d.id)) }, { status: 'pending', nextAttemptAt: now, updatedAt: now });
       // As `redeliver` queues one: everything the attempt needs, its schedule starting now.
-      const jobs = batch.map((d) => jobForDelivery({ ...d, webhookId, isTest: false }, now.getTime()));
+      const jobs = batch.map((d) => {
+        const orderingKey = ended(d) ? null : d.orderingKey;
+        return { ...jobForDelivery({ ...d, webhookId, isTest: false, orderingKey }, now.getTime()), ...(orderingKey ? { inOrder: true } : {}) };
+      });
       await this.queue.enqueue(jobs.filter((_, i) => batch[i].status !== 'retrying'));
       // A delivery waiting for a retry has a delayed job for that attempt: bring it forward.
       const delayed = jobs.filter((_, i) => batch[i].status === 'retrying');
@@ -92,8 +99,8 @@ export class WebhookDeliveryReplay {
     filter: WebhookReplayFilter,
     limit: number,
     after?: { createdAt: Date; id: string },
-  ): Promise<Array<Pick<WebhookDelivery, 'id' | 'attempts' | 'status' | 'createdAt' | 'event' | 'payload' | 'traceparent'>>> {
-    const qb = this.matching(webhookId, filter).select(['d.id', 'd.attempts', 'd.status', 'd.createdAt', 'd.event', 'd.payload', 'd.traceparent']);
+  ): Promise<Array<Pick<WebhookDelivery, 'id' | 'attempts' | 'status' | 'createdAt' | 'event' | 'payload' | 'traceparent' | 'orderingKey'>>> {
+    const qb = this.matching(webhookId, filter).select(['d.id', 'd.attempts', 'd.status', 'd.createdAt', 'd.event', 'd.payload', 'd.traceparent', 'd.orderingKey']);
     if (after) {
       qb.andWhere(
         new Brackets((w) =>

@@ -5,6 +5,7 @@ import type { Repository } from 'typeorm';
 import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { clip } from '../engine/webhook-delivery.writer.js';
+import { WebhookGroupCommit } from '../engine/webhook-group-commit.js';
 import { WebhookSqlDialect } from '../engine/webhook-sql.dialect.js';
 import type { WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 
@@ -25,6 +26,9 @@ export interface WebhookDeliveryQuery {
 /** The error of a test delivery whose sender stopped before it was recorded. */
 export const INTERRUPTED_TEST = 'Interrupted: the process sending this test delivery stopped before its answer was recorded. Send the test again.';
 
+/** What a job needs of a stored delivery, as an ordered key's next one is queued. */
+export type WebhookOrderedDelivery = Pick<WebhookDelivery, 'id' | 'webhookId' | 'attempts' | 'event' | 'payload' | 'status' | 'traceparent' | 'orderingKey'>;
+
 /** What the reconciler needs of a due delivery. */
 export type WebhookDueDelivery = Pick<WebhookDelivery, 'id' | 'webhookId' | 'attempts'> & { nextAttemptAt: Date };
 
@@ -43,6 +47,11 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } | 
 @Injectable()
 export class WebhookDeliveryStore {
   private readonly sql: WebhookSqlDialect;
+  /** Keys whose delivery ended at about the same time: their next ones are looked up in one statement. */
+  private readonly nextLookups = new WebhookGroupCommit<{ webhookId: string; orderingKey: string }, WebhookOrderedDelivery | undefined>(
+    (keys) => this.nextInOrderNow(keys),
+    200,
+  );
 
   constructor(
     @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
@@ -126,16 +135,120 @@ export class WebhookDeliveryStore {
   /**
    * Makes a delivery due again now, keeping its id and attempt count. A lease
    * stays: an attempt in flight finishes first, and no second one starts beside it.
+   * An ended delivery leaves its key's order (a redelivery goes as asked, and holds
+   * back nothing); one still waiting keeps its place.
    */
   async requeue(deliveryId: string): Promise<void> {
     const now = new Date();
-    await this.deliveries.update(deliveryId, { status: 'pending', nextAttemptAt: now, updatedAt: now });
+    const q = (name: string) => this.sql.q(name);
+    const p = this.sql.params();
+    // The key first: MySQL reads a column after its own assignment in the same SET as the new value.
+    await this.sql.run(
+      `UPDATE ${q('webhook_deliveries')} SET ${q('orderingKey')} = CASE WHEN ${q('status')} IN ('success', 'failed') THEN NULL ELSE ${q('orderingKey')} END, ` +
+        `${q('status')} = 'pending', ${q('nextAttemptAt')} = ${p.p(now, 'time')}, ${q('updatedAt')} = ${p.p(now, 'time')} WHERE ${q('id')} = ${p.p(deliveryId)}`,
+      p.values,
+    );
+  }
+
+  /**
+   * The SQL condition "no older delivery of the same webhook and ordering key has yet to end"
+   * on the row aliased `alias`: true for a delivery without a key. One short range read of
+   * `IDX_webhook_deliveries_ordering` per row.
+   */
+  private notHeldBack(alias: string): string {
+    const q = (name: string) => this.sql.q(name);
+    const a = (name: string) => `${alias}.${q(name)}`;
+    return (
+      `(${a('orderingKey')} IS NULL OR NOT EXISTS (SELECT 1 FROM ${q('webhook_deliveries')} o WHERE o.${q('webhookId')} = ${a('webhookId')} ` +
+      `AND o.${q('orderingKey')} = ${a('orderingKey')} AND o.${q('status')} IN ('pending', 'retrying') AND o.${q('orderingSeq')} < ${a('orderingSeq')}))`
+    );
+  }
+
+  /**
+   * Of these deliveries, the ones that may go now: no older delivery of their webhook and
+   * ordering key has yet to end (the database decides, so a Redis that lost everything loses
+   * no order). One statement.
+   */
+  async firstInOrder(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const q = (name: string) => this.sql.q(name);
+    const p = this.sql.params();
+    const list = ids.map((id) => p.p(id)).join(', ');
+    const { rows } = await this.sql.run<{ id: string }>(
+      `SELECT d.${q('id')} AS ${q('id')} FROM ${q('webhook_deliveries')} d WHERE d.${q('id')} IN (${list}) AND ${this.notHeldBack('d')}`,
+      p.values,
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * The delivery of a webhook and ordering key whose turn it is, when it waits to be sent for
+   * the first time (pending, and no older one of its key has yet to end); undefined when there
+   * is none, or the key's oldest is retrying (its own job sends it). Keys asked for at about the
+   * same time are looked up in one statement.
+   */
+  nextInOrder(webhookId: string, orderingKey: string): Promise<WebhookOrderedDelivery | undefined> {
+    return this.nextLookups.add({ webhookId, orderingKey });
+  }
+
+  private async nextInOrderNow(keys: Array<{ webhookId: string; orderingKey: string }>): Promise<Array<WebhookOrderedDelivery | undefined>> {
+    const q = (name: string) => this.sql.q(name);
+    const p = this.sql.params();
+    const unique = [...new Map(keys.map((k) => [`${k.webhookId}|${k.orderingKey}`, k])).values()];
+    const which = unique.map((k) => `(d.${q('webhookId')} = ${p.p(k.webhookId)} AND d.${q('orderingKey')} = ${p.p(k.orderingKey)})`).join(' OR ');
+    const columns = ['id', 'webhookId', 'attempts', 'event', 'payload', 'status', 'traceparent', 'orderingKey', 'orderingSeq'];
+    const { rows } = await this.sql.run<WebhookOrderedDelivery & { orderingSeq: string | number }>(
+      `SELECT ${columns.map((c) => `d.${q(c)} AS ${q(c)}`).join(', ')} FROM ${q('webhook_deliveries')} d ` +
+        `WHERE (${which}) AND d.${q('status')} = 'pending' AND ${this.notHeldBack('d')}`,
+      p.values,
+    );
+    const next = new Map<string, WebhookOrderedDelivery & { orderingSeq: string | number }>();
+    for (const row of rows) {
+      const k = `${row.webhookId}|${row.orderingKey}`;
+      const seen = next.get(k);
+      if (!seen || BigInt(row.orderingSeq) < BigInt(seen.orderingSeq)) next.set(k, row);
+    }
+    return keys.map((k) => {
+      const row = next.get(`${k.webhookId}|${k.orderingKey}`);
+      if (!row) return undefined;
+      const { orderingSeq: _seq, ...delivery } = row;
+      // Read raw: a driver may hand the JSON column back as its text.
+      return { ...delivery, attempts: Number(delivery.attempts), payload: typeof delivery.payload === 'string' ? JSON.parse(delivery.payload) : delivery.payload };
+    });
+  }
+
+  /**
+   * A webhook's `ordering` was turned off: none of its waiting deliveries waits for another
+   * any more. Resolves to those that were held back (pending), to be queued now; at most
+   * `limit`, the reconciler queues any others.
+   */
+  async releaseOrder(webhookId: string, limit: number): Promise<WebhookOrderedDelivery[]> {
+    const waiting = ['pending', 'retrying'];
+    const held = await this.deliveries
+      .createQueryBuilder('d')
+      .select(['d.id', 'd.webhookId', 'd.attempts', 'd.event', 'd.payload', 'd.status', 'd.traceparent', 'd.orderingKey'])
+      .where('d.webhookId = :webhookId', { webhookId })
+      .andWhere('d.orderingKey IS NOT NULL')
+      .andWhere('d.status = :pending', { pending: 'pending' })
+      .orderBy('d.orderingSeq', 'ASC')
+      .take(limit)
+      .getMany();
+    await this.deliveries
+      .createQueryBuilder()
+      .update(WebhookDelivery)
+      .set({ orderingKey: null, orderingSeq: null })
+      .where('webhookId = :webhookId', { webhookId })
+      .andWhere(`${this.sql.q('orderingKey')} IS NOT NULL`)
+      .andWhere('status IN (:...waiting)', { waiting })
+      .execute();
+    return held.map((d) => ({ ...d, orderingKey: null }));
   }
 
   /**
    * Due deliveries that no worker holds, oldest due first, `limit` at a time;
    * `after` is the last row of the previous page. The reconciler's query
-   * (index `IDX_webhook_deliveries_due`).
+   * (index `IDX_webhook_deliveries_due`). A delivery of an ordered webhook whose
+   * key has an older delivery yet to end is left out: it is queued when that one ends.
    */
   findDue(now: Date, limit: number, after?: WebhookDueDelivery): Promise<WebhookDueDelivery[]> {
     const qb = this.deliveries
@@ -143,7 +256,8 @@ export class WebhookDeliveryStore {
       .select(['d.id', 'd.webhookId', 'd.attempts', 'd.nextAttemptAt'])
       .where('d.status IN (:...statuses)', { statuses: ['pending', 'retrying'] })
       .andWhere('d.nextAttemptAt <= :now', { now })
-      .andWhere(`(d.${this.sql.q('lockedUntil')} IS NULL OR d.${this.sql.q('lockedUntil')} < ${this.sql.now()})`);
+      .andWhere(`(d.${this.sql.q('lockedUntil')} IS NULL OR d.${this.sql.q('lockedUntil')} < ${this.sql.now()})`)
+      .andWhere(this.notHeldBack('d'));
     if (after) {
       qb.andWhere(
         new Brackets((w) =>

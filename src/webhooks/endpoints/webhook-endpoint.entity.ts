@@ -3,6 +3,10 @@ import { BeforeInsert, BeforeUpdate, Column, Entity, Index, PrimaryColumn } from
 export type WebhookFormat = 'json' | 'slack' | 'discord';
 export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['json', 'slack', 'discord'];
 
+/** `conversation`: one conversation's (or contact's) deliveries go one at a time, in the order published. */
+export type WebhookOrdering = 'none' | 'conversation';
+export const WEBHOOK_ORDERINGS: readonly WebhookOrdering[] = ['none', 'conversation'];
+
 /** Longest account or inbox id: 191 characters keep an index on it within InnoDB's limit in utf8mb4. */
 export const WEBHOOK_SCOPE_ID_MAX_LENGTH = 191;
 
@@ -59,6 +63,10 @@ export class WebhookEndpoint {
   /** At most this many requests per second to this webhook; null for no limit. */
   @Column({ type: 'double precision', nullable: true })
   rateLimit?: number | null;
+
+  /** `conversation`: a conversation's deliveries go one after another, in the order published. Default `none`. */
+  @Column({ type: 'varchar', length: 16, default: 'none' })
+  ordering: WebhookOrdering;
 
   @Column({ type: 'int', default: 0 })
   consecutiveFailures: number;

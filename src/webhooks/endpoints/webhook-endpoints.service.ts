@@ -74,6 +74,7 @@ export class WebhookEndpointsService {
       enabled: dto.enabled ?? true,
       format: dto.format ?? 'json',
       rateLimit: dto.rateLimit ?? null,
+      ordering: dto.ordering ?? 'none',
       consecutiveFailures: 0,
     });
     return this.changed(await this.endpoints.save(endpoint));
@@ -89,6 +90,7 @@ export class WebhookEndpointsService {
     if (dto.events !== undefined) endpoint.events = unique(dto.events);
     if (dto.format !== undefined) endpoint.format = dto.format;
     if (dto.rateLimit !== undefined) endpoint.rateLimit = dto.rateLimit;
+    if (dto.ordering !== undefined) endpoint.ordering = dto.ordering;
     if (dto.description !== undefined) endpoint.description = dto.description;
     if (dto.inboxIds !== undefined) endpoint.inboxIds = unique(dto.inboxIds);
     if (dto.secret !== undefined) {

@@ -1,4 +1,4 @@
-import type { WebhookFormat } from './webhook-endpoint.entity.js';
+import type { WebhookFormat, WebhookOrdering } from './webhook-endpoint.entity.js';
 import type { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import type { WebhookHealthSummary } from '../stats/webhook-stats.types.js';
 
@@ -12,6 +12,8 @@ export interface WebhookView {
   format: WebhookFormat;
   /** Most requests per second to this webhook; null for no limit. */
   rateLimit: number | null;
+  /** `conversation`: one conversation's deliveries go one at a time, in order; `none`: no order. */
+  ordering: WebhookOrdering;
   description: string | null;
   /** Who made it: `admin` or an integration; fixed once created. */
   source: string;
@@ -43,6 +45,7 @@ export function toWebhookView(e: WebhookEndpoint, pausedUntil: Date | null = nul
     enabled: e.enabled,
     format: e.format,
     rateLimit: e.rateLimit ?? null,
+    ordering: e.ordering ?? 'none',
     description: e.description ?? null,
     source: e.source,
     accountId: e.accountId ?? null,

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
 import type { Redis } from 'ioredis';
+import { WebhookDeliveryStore } from '../delivery-log/webhook-delivery.store.js';
 import { WEBHOOKS_DELIVER_JOB, WEBHOOKS_QUEUE } from '../webhooks.constants.js';
 import { WebhookEndpointGate } from './webhook-endpoint.gate.js';
 
@@ -26,6 +27,8 @@ export interface WebhookDeliveryJob {
   traceparent?: string;
   /** The token its webhook's slot was taken under as it was queued: the job's run takes that slot over. */
   admitted?: string;
+  /** Its ordering key (an ordered webhook's): once it ends, the key's next delivery is queued. */
+  orderingKey?: string;
 }
 
 export interface ScheduledWebhookDeliveryJob extends WebhookDeliveryJob {
@@ -38,10 +41,16 @@ export interface ScheduledWebhookDeliveryJob extends WebhookDeliveryJob {
    * their turn is taken when they run).
    */
   admit?: { rateLimit: number | null | undefined };
+  /**
+   * Queue it only if it is its key's turn: no older delivery of its webhook and ordering key
+   * has yet to end (the database says). Otherwise it gets no job at all: the one before it
+   * queues it as it ends.
+   */
+  inOrder?: boolean;
 }
 
 function withoutScheduling(job: ScheduledWebhookDeliveryJob): WebhookDeliveryJob {
-  const { delayMs: _delay, admit: _admit, admitted: _admitted, ...data } = job;
+  const { delayMs: _delay, admit: _admit, admitted: _admitted, inOrder: _inOrder, ...data } = job;
   return data;
 }
 
@@ -50,9 +59,11 @@ function withoutScheduling(job: ScheduledWebhookDeliveryJob): WebhookDeliveryJob
  * schedule (for a paused webhook's give-up) counted from `since`.
  */
 export function jobForDelivery(
-  d: { id: string; attempts: number; webhookId: string; event: string; payload: unknown; isTest?: boolean; traceparent?: string | null },
+  d: {
+    id: string; attempts: number; webhookId: string; event: string; payload: unknown; isTest?: boolean; traceparent?: string | null; orderingKey?: string | null;
+  },
   since: number,
-): Required<Omit<WebhookDeliveryJob, 'traceparent' | 'admitted'>> & Pick<WebhookDeliveryJob, 'traceparent'> {
+): Required<Omit<WebhookDeliveryJob, 'traceparent' | 'admitted' | 'orderingKey'>> & Pick<WebhookDeliveryJob, 'traceparent' | 'orderingKey'> {
   return {
     deliveryId: d.id,
     attempt: d.attempts + 1,
@@ -62,6 +73,7 @@ export function jobForDelivery(
     isTest: Boolean(d.isTest),
     since,
     ...(d.traceparent ? { traceparent: d.traceparent } : {}),
+    ...(d.orderingKey ? { orderingKey: d.orderingKey } : {}),
   };
 }
 
@@ -192,6 +204,7 @@ export class WebhookDeliveryQueue {
   constructor(
     @InjectQueue(WEBHOOKS_QUEUE) readonly queue: Queue<WebhookDeliveryJob>,
     private readonly gate: WebhookEndpointGate,
+    private readonly store: WebhookDeliveryStore,
   ) {}
 
   /**
@@ -217,10 +230,10 @@ export class WebhookDeliveryQueue {
       return;
     }
     try {
-      const queued = await this.admit(jobs);
+      const queued = await this.admit(await this.inTurn(jobs));
       if (queued.length === 0) return;
       await this.queue.addBulk(
-        queued.map(({ delayMs, admit: _admit, ...data }) => ({
+        queued.map(({ delayMs, admit: _admit, inOrder: _inOrder, ...data }) => ({
           name: WEBHOOKS_DELIVER_JOB,
           data,
           opts: { ...JOB_OPTIONS, jobId: deliveryJobId(data.deliveryId, data.attempt), delay: delayMs && delayMs > 0 ? delayMs : undefined },
@@ -231,6 +244,24 @@ export class WebhookDeliveryQueue {
         `Could not queue ${jobs.length} webhook deliveries (${(err as Error).message}); they are stored and will be sent once the queue answers.`,
       );
     }
+  }
+
+  /**
+   * The jobs to queue, without those marked `inOrder` whose key has an older delivery yet to
+   * end (one statement for them all; none for jobs not marked). When the database does not
+   * answer, the marked jobs are left to the reconciler, which queues each in its turn.
+   */
+  private async inTurn(jobs: ScheduledWebhookDeliveryJob[]): Promise<ScheduledWebhookDeliveryJob[]> {
+    const asking = jobs.filter((j) => j.inOrder);
+    if (asking.length === 0) return jobs;
+    let first: Set<string>;
+    try {
+      first = await this.store.firstInOrder(asking.map((j) => j.deliveryId));
+    } catch (err) {
+      this.logger.warn(`Could not tell whether ${asking.length} ordered webhook deliveries may go yet (${(err as Error).message}); the reconciler queues each in its turn.`);
+      first = new Set();
+    }
+    return jobs.filter((j) => !j.inOrder || first.has(j.deliveryId));
   }
 
   /** The jobs to queue, after their webhooks' gates were asked about the ones marked `admit`. */
@@ -257,7 +288,7 @@ export class WebhookDeliveryQueue {
   }
 
   /** Queues a job to run now; one already waiting for its delay is moved forward instead. */
-  async enqueueNow(job: WebhookDeliveryJob): Promise<void> {
+  async enqueueNow(job: ScheduledWebhookDeliveryJob): Promise<void> {
     try {
       const queued = await this.queue.getJob(deliveryJobId(job.deliveryId, job.attempt));
       if (queued && (await queued.isDelayed())) {

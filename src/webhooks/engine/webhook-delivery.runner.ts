@@ -68,7 +68,12 @@ interface Step {
 const HANDOFFS_PER_JOB = 16;
 
 /** A job with everything an attempt needs. */
-type Work = Required<Omit<WebhookDeliveryJob, 'isTest' | 'traceparent' | 'admitted'>> & { isTest: boolean; traceparent?: string; leaseUntil?: Date };
+type Work = Required<Omit<WebhookDeliveryJob, 'isTest' | 'traceparent' | 'admitted' | 'orderingKey'>> & {
+  isTest: boolean;
+  traceparent?: string;
+  orderingKey?: string;
+  leaseUntil?: Date;
+};
 
 /** How long a job waits before it asks again, spread so waiting jobs do not return in a herd. */
 function waitFor(answer: Extract<WebhookGateAnswer, { kind: 'wait' }>): number {
@@ -196,6 +201,7 @@ export class WebhookDeliveryRunner {
               });
             }
             await this.settleEndpoint(endpoint, { status: 'failed', error, transient: true });
+            await this.nextInOrder(work, endpoint, false);
           }
           return {};
         }
@@ -291,12 +297,55 @@ export class WebhookDeliveryRunner {
         statusCode: result.statusCode, durationMs: result.durationMs, error, isTest,
       });
     }
+    // An ordered delivery that ended hands its key on before anything else; this worker sends the
+    // next one itself when its slot was handed nothing else.
+    const inOrder = decision.status === 'retrying' ? undefined : await this.nextInOrder(work, endpoint, Boolean(slot) && takeNext && !next);
     if (decision.status === 'retrying') {
       await this.queue.enqueue([{ ...this.jobOf(work), attempt: attempt + 1, delayMs: decision.delayMs }]);
     } else if (!isTest && !unsignable) {
       await this.settleEndpoint(endpoint, decision);
     }
-    return { outcome, next };
+    return { outcome, next: next ?? inOrder };
+  }
+
+  /**
+   * An ordered delivery ended (2xx, or failed for good): its key's next delivery, which got no
+   * job while it waited, goes now. The database says which one is next; the webhook's gate says
+   * when: with `inline` and a free slot, this worker sends it (it resolves to the job with the
+   * slot); with a free slot otherwise, it is queued holding it; with none, it waits in the
+   * webhook's line. Should this fail (or this worker die first), the reconciler queues it on its
+   * next pass.
+   */
+  private async nextInOrder(work: Work, endpoint: WebhookEndpoint, inline: boolean): Promise<Step['next']> {
+    if (!work.orderingKey) return undefined;
+    try {
+      const next = await this.store.nextInOrder(work.webhookId, work.orderingKey);
+      // A retrying one (its turn came earlier) has its own job for its next attempt.
+      if (!next || next.status !== 'pending') return undefined;
+      // Its schedule (for a paused webhook's give-up) starts now that its turn has come.
+      const job = jobForDelivery(next, Date.now());
+      if (this.stopping) {
+        await this.queue.enqueue([job]);
+        return undefined;
+      }
+      // Asked of the gate at once: a free slot is taken for it; else it waits in the webhook's line,
+      // where a finishing attempt hands it on with no queue job at all.
+      const token = WebhookEndpointGate.token();
+      const answer = await this.gate.acquire(endpoint.id, job.deliveryId, job.attempt, endpoint.rateLimit, JSON.stringify(job), token);
+      if (answer.kind === 'go' || answer.kind === 'probe') {
+        if (inline) return { job, slot: { at: answer.at, token } };
+        // This worker sends another next: the job takes the slot over as it starts.
+        await this.queue.enqueue([{ ...job, admitted: token }]);
+      } else if (answer.kind === 'wait') {
+        await this.queue.enqueue([{ ...job, delayMs: waitFor(answer) }]);
+      }
+      // 'parked': in the webhook's line; 'skip': in flight, or in line, already.
+    } catch (err) {
+      this.logger.warn(
+        `Could not queue the next delivery of ordering key ${work.orderingKey} of webhook ${work.webhookId} (${(err as Error).message}); the reconciler queues it.`,
+      );
+    }
+    return undefined;
   }
 
   /** Says, once a minute per webhook at most, that this process cannot sign for it. */
@@ -388,6 +437,7 @@ export class WebhookDeliveryRunner {
       isTest: Boolean(job.isTest),
       since: job.since ?? Date.now(),
       traceparent: job.traceparent,
+      ...(job.orderingKey ? { orderingKey: job.orderingKey } : {}),
     };
   }
 

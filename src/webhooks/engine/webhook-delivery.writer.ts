@@ -9,7 +9,7 @@ import type { WebhookSqlParams } from './webhook-sql.dialect.js';
 
 export type NewWebhookDelivery = Pick<
   WebhookDelivery,
-  'id' | 'webhookId' | 'event' | 'payload' | 'status' | 'attempts' | 'isTest' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'traceparent' | 'accountId'
+  'id' | 'webhookId' | 'event' | 'payload' | 'status' | 'attempts' | 'isTest' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'traceparent' | 'accountId' | 'orderingKey'
 > & {
   /** The payload as JSON, when the caller made it already: written as it is, not stringified again. */
   payloadJson?: string;
@@ -136,12 +136,19 @@ export class WebhookDeliveryWriter {
     const q = this.q;
     const p = this.sql.params();
     const columns = ['id', 'webhookId', 'event', 'payload', 'status', 'attempts', 'isTest', 'nextAttemptAt', 'createdAt', 'updatedAt', 'traceparent', 'accountId'];
-    const values = rows.map((r) =>
-      p.row([
+    // Only a statement with a delivery of an ordered webhook names the ordering columns.
+    const ordered = rows.some((r) => r.orderingKey);
+    if (ordered) columns.push('orderingKey', 'orderingSeq');
+    const values = rows.map((r, i) => {
+      const row = p.row([
         r.id, r.webhookId, r.event, r.payloadJson ?? JSON.stringify(r.payload), r.status, r.attempts, r.isTest, r.nextAttemptAt ?? null, r.createdAt, r.updatedAt,
         r.traceparent ?? null, r.accountId ?? null,
-      ]),
-    );
+      ]);
+      if (!ordered) return row;
+      // Its place in its key's order, on the database's clock: one clock, whichever process published.
+      const seq = r.orderingKey ? this.sql.orderingSeq(i) : 'NULL';
+      return `${row.slice(0, -1)}, ${p.p(r.orderingKey ?? null)}, ${seq})`;
+    });
     await this.sql.run(`INSERT INTO ${q('webhook_deliveries')} (${columns.map(q).join(', ')}) VALUES ${values.join(', ')}`, p.values, runner);
   }
 

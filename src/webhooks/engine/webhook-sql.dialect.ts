@@ -40,6 +40,19 @@ export class WebhookSqlDialect {
     return this.postgres ? `(LOCALTIMESTAMP(3) + INTERVAL '${n} milliseconds')` : `(NOW(3) + INTERVAL ${n * 1000} MICROSECOND)`;
   }
 
+  /**
+   * A delivery's place in its ordering key, made by the database as the row is written: its
+   * clock in microseconds since 1970 (UTC) times 1000, plus the row's index in the statement
+   * (rows written by one statement share MariaDB's clock). A publish that starts after another
+   * has returned gets a larger one, whichever process made them.
+   */
+  orderingSeq(row: number): string {
+    const i = Math.max(0, Math.min(999, Math.floor(row)));
+    return this.postgres
+      ? `(FLOOR(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint * 1000 + ${i})`
+      : `(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) * 1000 + ${i})`;
+  }
+
   /** A statement under construction: `p(value)` adds a parameter and returns its placeholder. */
   params(): WebhookSqlParams {
     return new WebhookSqlParams(this.postgres);

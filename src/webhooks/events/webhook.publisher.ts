@@ -8,6 +8,7 @@ import { WebhookPayloadFactory } from './webhook-payload.factory.js';
 import { WebhookTelemetry } from '../telemetry/webhook.telemetry.js';
 import type { WebhookEventName } from './webhook-event.js';
 import { WebhookAfterCommit } from './webhook-after-commit.js';
+import { webhookOrderingKey } from './webhook-ordering.key.js';
 import { WebhookDeliveryQueue } from '../engine/webhook-delivery.queue.js';
 import { WebhookDeliveryWriter } from '../engine/webhook-delivery.writer.js';
 import type { NewWebhookDelivery } from '../engine/webhook-delivery.writer.js';
@@ -64,6 +65,8 @@ export class WebhookPublisher {
       return body;
     };
     const endpointOf = new Map(endpoints.map((e) => [e.id, e]));
+    // The event's ordering key, read only when some webhook orders its deliveries.
+    const orderingKey = endpoints.some((e) => e.ordering === 'conversation') ? webhookOrderingKey(event, payload.data) : undefined;
     const rows: NewWebhookDelivery[] = endpoints.map((endpoint) => ({
       id: randomUUID(),
       webhookId: endpoint.id,
@@ -78,6 +81,7 @@ export class WebhookPublisher {
       nextAttemptAt: now,
       createdAt: now,
       updatedAt: now,
+      ...(orderingKey && endpoint.ordering === 'conversation' ? { orderingKey } : {}),
     }));
     // A row whose webhook was deleted meanwhile is dropped; the others are stored and sent.
     const written = await this.writer.insert(rows, options.manager);
@@ -93,6 +97,8 @@ export class WebhookPublisher {
       ...(traceparent ? { traceparent } : {}),
       // Its webhook's gate is asked as it is queued: a job that would only wait in line needs no queue job.
       admit: { rateLimit: endpointOf.get(row.webhookId)!.rateLimit },
+      // An ordered delivery is queued only in its turn; until then it has no job at all.
+      ...(row.orderingKey ? { orderingKey: row.orderingKey, inOrder: true } : {}),
     }));
     const runner = options.manager?.queryRunner;
     if (runner?.isTransactionActive) this.afterCommit.defer(runner, jobs);

@@ -18,7 +18,7 @@ import {
   SOURCE_MAX_LENGTH,
   URL_MAX_LENGTH,
 } from '../../endpoints/dto/webhook-fields.js';
-import { WEBHOOK_FORMATS, WEBHOOK_SCOPE_ID_MAX_LENGTH } from '../../endpoints/webhook-endpoint.entity.js';
+import { WEBHOOK_FORMATS, WEBHOOK_ORDERINGS, WEBHOOK_SCOPE_ID_MAX_LENGTH } from '../../endpoints/webhook-endpoint.entity.js';
 import { ALL_EVENTS, WEBHOOK_EVENT_NAMES } from '../../events/webhook-event.js';
 import type { WebhooksAdminController } from '../webhooks-admin.controller.js';
 import {
@@ -122,6 +122,16 @@ const webhookFields = (partial: boolean): Record<string, PropertyDoc> => ({
     required: false,
     description: "Most requests per second to this endpoint; null for no limit (Slack's incoming webhooks take about 1). Default null.",
     example: 1,
+  },
+  ordering: {
+    type: 'string',
+    enum: WEBHOOK_ORDERINGS,
+    required: false,
+    description:
+      '`conversation`: the events of one conversation (of one contact for `contact.*`) arrive one at a time, in the order published; ' +
+      'the next starts once the one before has ended (2xx, or failed after its last retry). Different conversations go in parallel; ' +
+      '`offline_message.created`, redeliveries and replays are outside the order. Turning it off sends every waiting delivery at once. Default `none`.',
+    example: 'conversation',
   },
   description: {
     type: 'string',
@@ -298,6 +308,7 @@ const MODEL_DOCS: Array<[Type<unknown>, Record<string, PropertyDoc>]> = [
       disabledAt: { ...TIME, nullable: true, description: 'When the module or an admin disabled it; null while enabled.', example: null },
       disabledReason: { type: 'string', nullable: true, description: 'Why it was disabled.', example: null },
       rateLimit: { type: 'number', nullable: true, description: 'Most requests per second to it; null for no limit.', example: null },
+      ordering: { type: 'string', enum: WEBHOOK_ORDERINGS, description: '`conversation`: one conversation\'s events arrive one at a time, in order; `none`: no order.', example: 'none' },
       description: { type: 'string', nullable: true, description: 'What it is for.', example: 'Leads to the CRM' },
       source: { type: 'string', description: 'Who made it: `admin` or an integration (`zapier`, ...); fixed once created.', example: 'admin' },
       accountId: { type: 'string', nullable: true, description: 'Its account; null for a platform-wide webhook.', example: 'acct-1' },
@@ -481,7 +492,9 @@ export const WEBHOOKS_ROUTE_DOCS: Record<Exclude<keyof WebhooksAdminController, 
   },
   replay: {
     summary: 'Send again every delivery of a time range',
-    description: 'Same delivery ids, attempt numbers going on; oldest first, at most 10,000 a call. With `dryRun`, only counts them.',
+    description:
+      'Same delivery ids, attempt numbers going on; oldest first, at most 10,000 a call. With `dryRun`, only counts them. ' +
+      'For a webhook with `ordering: conversation`, deliveries that had ended go outside their conversation\'s order.',
     status: 202,
     alsoStatus: { 200: 'A dry run: how many would be sent; nothing was.' },
     answer: WebhookReplayModel,
@@ -541,7 +554,9 @@ export const WEBHOOKS_ROUTE_DOCS: Record<Exclude<keyof WebhooksAdminController, 
   },
   redeliver: {
     summary: 'Send a delivery again, with the same id',
-    description: 'Attempt numbers go on; a delivery waiting for a retry is sent now instead.',
+    description:
+      'Attempt numbers go on; a delivery waiting for a retry is sent now instead. For a webhook with `ordering: conversation`, ' +
+      'a delivery that had ended goes outside its conversation\'s order; one still waiting for its turn keeps it.',
     status: 202,
     answer: WebhookRedeliveryModel,
     errors: { 404: 'Unknown webhook or delivery id (`Delivery not found`).' },

@@ -1,5 +1,5 @@
 import { IsOptional } from 'class-validator';
-import type { WebhookFormat } from '../webhook-endpoint.entity.js';
+import type { WebhookFormat, WebhookOrdering } from '../webhook-endpoint.entity.js';
 import {
   AccountIdField,
   DescriptionField,
@@ -9,6 +9,7 @@ import {
   InboxIdsField,
   NameField,
   OptionalField,
+  OrderingField,
   RateLimitField,
   SecretField,
   SourceField,
@@ -44,6 +45,14 @@ export class CreateWebhookDto {
   /** Most requests per second to this webhook (0.1 to 1000); `null` for no limit. Default `null`. */
   @RateLimitField()
   rateLimit?: number | null;
+
+  /**
+   * `conversation`: the events of one conversation (of one contact for `contact.*`) go one at a
+   * time, in the order published; different conversations in parallel. Default `none`.
+   */
+  @OptionalField()
+  @OrderingField()
+  ordering?: WebhookOrdering;
 
   /** What it is for, up to 500 characters; `null` for none. Default `null`. */
   @DescriptionField()

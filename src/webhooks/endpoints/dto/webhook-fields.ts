@@ -4,7 +4,7 @@ import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsISO8601, IsNot
 import { invalidStandardSecret } from '../../security/webhook-secret.generator.js';
 import { WEBHOOK_DELIVERY_STATUSES } from '../../delivery-log/webhook-delivery.entity.js';
 import { WEBHOOK_EVENT_NAMES } from '../../events/webhook-event.js';
-import { WEBHOOK_FORMATS, WEBHOOK_SCOPE_ID_MAX_LENGTH } from '../webhook-endpoint.entity.js';
+import { WEBHOOK_FORMATS, WEBHOOK_ORDERINGS, WEBHOOK_SCOPE_ID_MAX_LENGTH } from '../webhook-endpoint.entity.js';
 import { IsWebhookEventList } from './webhook-events.validator.js';
 
 /**
@@ -74,6 +74,10 @@ export const EventsField = () =>
 export const EnabledField = () => IsBoolean({ message: 'enabled must be true or false' });
 
 export const FormatField = () => IsIn(WEBHOOK_FORMATS, { message: `format must be one of ${WEBHOOK_FORMATS.join(', ')}` });
+
+/** `none` (the default) or `conversation`: one conversation's deliveries go one at a time, in the order published. */
+export const OrderingField = () =>
+  IsIn(WEBHOOK_ORDERINGS, { message: `ordering must be one of ${WEBHOOK_ORDERINGS.join(', ')} (conversation: a conversation's events arrive one at a time, in order)` });
 
 export const RATE_LIMIT_MIN = 0.1;
 export const RATE_LIMIT_MAX = 1000;
