@@ -300,13 +300,16 @@ describe('the admin page in a browser', () => {
     expect((await host.http.get(`${host.admin}/${crmId}`)).body.enabled).toBe(true);
   });
 
-  it("edits the webhook's rate limit", async () => {
+  it("edits the webhook's rate limit and its order", async () => {
     await page.getByRole('link', { name: 'Edit' }).click();
     await page.getByLabel('Rate limit (requests per second)').fill('2.5');
+    expect(await text('#form')).toContain('Per conversation costs speed');
+    await page.getByLabel('Order').selectOption('conversation');
     await page.getByRole('button', { name: 'Save' }).click();
     await waitText('#wh-note', 'Saved CRM.');
     await waitText('#wh-events', 'at most 2.5 requests/s');
-    expect((await host.http.get(`${host.admin}/${crmId}`)).body).toMatchObject({ rateLimit: 2.5, events: ['conversation.started', 'contact.created'] });
+    await waitText('#wh-events', 'in order per conversation');
+    expect((await host.http.get(`${host.admin}/${crmId}`)).body).toMatchObject({ rateLimit: 2.5, ordering: 'conversation', events: ['conversation.started', 'contact.created'] });
   });
 
   it('rotates the secret, with a copy button and the time the old one stops signing', async () => {

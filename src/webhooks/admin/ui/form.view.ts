@@ -62,6 +62,9 @@ export async function showForm(root: HTMLElement, id: string | null): Promise<Sh
   const secret = el('input', { id: 'secret', type: 'password', maxlength: '256', autocomplete: 'off', placeholder: w?.hasSecret ? 'leave empty to keep the current one' : 'none' });
   const format = el('select', { id: 'format' }, el('option', { value: 'json' }, 'JSON'), el('option', { value: 'slack' }, 'Slack'), el('option', { value: 'discord' }, 'Discord'));
   const rate = features.rateLimit === 'true' ? el('input', { id: 'rate-limit', type: 'number', min: '0.1', max: '1000', step: '0.1', inputmode: 'decimal' }) : null;
+  const ordering = el('select', { id: 'ordering' },
+    el('option', { value: 'none' }, 'None: deliveries go out in parallel'),
+    el('option', { value: 'conversation' }, 'Per conversation: each conversation in the order it happened'));
   const description = el('textarea', { id: 'description', maxlength: '500', rows: '2' });
   const inboxes = el('input', { id: 'inbox-ids', type: 'text', autocomplete: 'off', spellcheck: 'false' });
   // Only a platform admin puts a new webhook in an account of their choice; an account admin's go in their own.
@@ -74,6 +77,7 @@ export async function showForm(root: HTMLElement, id: string | null): Promise<Sh
     name.value = w.name;
     url.value = w.url;
     format.value = w.format;
+    ordering.value = w.ordering ?? 'none';
     if (rate) rate.value = w.rateLimit === null || w.rateLimit === undefined ? '' : String(w.rateLimit);
     description.value = w.description ?? '';
     inboxes.value = (w.inboxIds ?? []).join(', ');
@@ -88,6 +92,7 @@ export async function showForm(root: HTMLElement, id: string | null): Promise<Sh
     field('secret', 'Signing secret (optional)', secret),
     field('format', 'Format', format),
     rate ? field('rate-limit', 'Rate limit (requests per second)', rate, '0.1 to 1000; empty for no limit. Slack takes about 1 per second.') : null,
+    field('ordering', 'Order', ordering, "Per conversation costs speed: a conversation's next event waits until the one before has ended, retries included."),
     account ? field('account-id', 'Account', account, "The account whose events it takes; empty for a platform-wide webhook, which takes every account's.") : null,
     field('inbox-ids', 'Inboxes (optional)', inboxes, 'Inbox ids separated by commas; empty for every inbox' + (w?.accountId ? ` of account ${w.accountId}.` : scope?.multiAccount && !scope.platform ? ` of account ${scope.accountId}.` : '.')),
     eventsField(catalog, w?.events ?? []),
@@ -134,7 +139,7 @@ export async function showForm(root: HTMLElement, id: string | null): Promise<Sh
     if (events.length === 0) first.push(fail('events', 'Choose at least one event, or All events.'));
     if (first.length > 0) return first.find(Boolean)?.focus();
 
-    const body: Record<string, unknown> = { name: name.value.trim(), url: url.value.trim(), events, format: format.value, enabled: enabled.checked };
+    const body: Record<string, unknown> = { name: name.value.trim(), url: url.value.trim(), events, format: format.value, ordering: ordering.value, enabled: enabled.checked };
     if (secret.value) body.secret = secret.value;
     const described = description.value.trim();
     if (described || (w && w.description)) body.description = described || null;

@@ -17,7 +17,7 @@ export interface Webhook {
   enabled: boolean;
   format: 'json' | 'slack' | 'discord';
   rateLimit?: number | null;
-  ordering?: string;
+  ordering?: 'none' | 'conversation';
   description?: string | null;
   source?: string | null;
   /** The account it belongs to; null: platform-wide. */
