@@ -312,9 +312,9 @@ export class WebhookDeliveryRunner {
    * An ordered delivery ended (2xx, or failed for good): its key's next delivery, which got no
    * job while it waited, goes now. The database says which one is next; the webhook's gate says
    * when: with `inline` and a free slot, this worker sends it (it resolves to the job with the
-   * slot); with a free slot otherwise, it is queued holding it; with none, it waits in the
-   * webhook's line. Should this fail (or this worker die first), the reconciler queues it on its
-   * next pass.
+   * slot); otherwise it is queued as a fresh delivery is, its gate asked as it goes (a free slot
+   * taken for it, else a place in the webhook's line). Should this fail (or this worker die
+   * first), the reconciler queues it on its next pass.
    */
   private async nextInOrder(work: Work, endpoint: WebhookEndpoint, inline: boolean): Promise<Step['next']> {
     if (!work.orderingKey) return undefined;
@@ -324,22 +324,15 @@ export class WebhookDeliveryRunner {
       if (!next || next.status !== 'pending') return undefined;
       // Its schedule (for a paused webhook's give-up) starts now that its turn has come.
       const job = jobForDelivery(next, Date.now());
-      if (this.stopping) {
-        await this.queue.enqueue([job]);
+      if (inline && !this.stopping) {
+        const token = WebhookEndpointGate.token();
+        const answer = await this.gate.acquire(endpoint.id, job.deliveryId, job.attempt, endpoint.rateLimit, JSON.stringify(job), token);
+        if (answer.kind === 'go' || answer.kind === 'probe') return { job, slot: { at: answer.at, token } };
+        if (answer.kind === 'wait') await this.queue.enqueue([{ ...job, delayMs: waitFor(answer) }]);
+        // 'parked': in the webhook's line; 'skip': in flight, or in line, already.
         return undefined;
       }
-      // Asked of the gate at once: a free slot is taken for it; else it waits in the webhook's line,
-      // where a finishing attempt hands it on with no queue job at all.
-      const token = WebhookEndpointGate.token();
-      const answer = await this.gate.acquire(endpoint.id, job.deliveryId, job.attempt, endpoint.rateLimit, JSON.stringify(job), token);
-      if (answer.kind === 'go' || answer.kind === 'probe') {
-        if (inline) return { job, slot: { at: answer.at, token } };
-        // This worker sends another next: the job takes the slot over as it starts.
-        await this.queue.enqueue([{ ...job, admitted: token }]);
-      } else if (answer.kind === 'wait') {
-        await this.queue.enqueue([{ ...job, delayMs: waitFor(answer) }]);
-      }
-      // 'parked': in the webhook's line; 'skip': in flight, or in line, already.
+      await this.queue.enqueue([{ ...job, admit: { rateLimit: endpoint.rateLimit } }]);
     } catch (err) {
       this.logger.warn(
         `Could not queue the next delivery of ordering key ${work.orderingKey} of webhook ${work.webhookId} (${(err as Error).message}); the reconciler queues it.`,
@@ -384,8 +377,7 @@ export class WebhookDeliveryRunner {
   /** A job handed to a stopping worker: its slot is given back (handed on, to the queue) and the job queued again. */
   private async handBack(job: WebhookDeliveryJob, slot: Slot): Promise<void> {
     const released = await this.gate.release(job.webhookId!, job.deliveryId, 0, 'none', 0, undefined, 0, slot.token).catch(() => undefined);
-    const jobs = (released?.handed ?? []).map((raw) => JSON.parse(raw) as WebhookDeliveryJob);
-    await this.queue.enqueue([job, ...jobs]);
+    await Promise.all([this.queue.enqueue([job]), released && this.handed(released, undefined)]);
   }
 
   /** The jobs a freed slot was handed to: the first is sent next by this worker, under `nextToken`; the others are queued again. */

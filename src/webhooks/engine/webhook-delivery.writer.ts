@@ -31,6 +31,9 @@ export interface WebhookAttemptRecord {
   nextAttemptAt: Date | null;
 }
 
+/** An outcome as the group commit holds it: its request headers made JSON once, for the delivery row and the attempt row alike. */
+type PendingOutcome = WebhookAttemptRecord & { requestHeadersJson: string };
+
 const ERROR_MAX = 1000;
 
 export function clip(text: string | null, max = ERROR_MAX): string | null {
@@ -68,7 +71,7 @@ export class WebhookDeliveryWriter {
   private readonly sql: WebhookSqlDialect;
   private readonly q = (name: string) => this.sql.q(name);
   private readonly inserts = new WebhookGroupCommit<NewWebhookDelivery, boolean>((rows) => this.insertRows(rows), 500);
-  private readonly outcomes = new WebhookGroupCommit<WebhookAttemptRecord, boolean>((records) => this.recordNow(records), 200);
+  private readonly outcomes = new WebhookGroupCommit<PendingOutcome, boolean>((records) => this.recordNow(records), 200);
 
   constructor(@InjectDataSource() dataSource: DataSource) {
     this.sql = new WebhookSqlDialect(dataSource);
@@ -93,7 +96,7 @@ export class WebhookDeliveryWriter {
    * false when it does not (deleted with its webhook, or recorded by another worker).
    */
   record(record: WebhookAttemptRecord): Promise<boolean> {
-    return this.outcomes.add(record);
+    return this.outcomes.add({ ...record, requestHeadersJson: JSON.stringify(record.requestHeaders) });
   }
 
   /** Resolves once every write handed in so far is done (for a graceful stop). */
@@ -160,11 +163,11 @@ export class WebhookDeliveryWriter {
     return new Set(rows.map((r) => r.id));
   }
 
-  private async recordNow(records: WebhookAttemptRecord[]): Promise<Array<boolean | typeof NEXT_BATCH>> {
+  private async recordNow(records: PendingOutcome[]): Promise<Array<boolean | typeof NEXT_BATCH>> {
     // One outcome per delivery in a batch: a second one of the same delivery goes in the next batch.
     const seen = new Set<string>();
-    const batch: WebhookAttemptRecord[] = [];
-    const later = new Set<WebhookAttemptRecord>();
+    const batch: PendingOutcome[] = [];
+    const later = new Set<PendingOutcome>();
     for (const r of records) {
       if (seen.has(r.deliveryId)) later.add(r);
       else batch.push(r);
@@ -179,7 +182,7 @@ export class WebhookDeliveryWriter {
    * moves fewer (a stale or duplicate outcome among them), that transaction is rolled back
    * and the batch is written again with its rows locked first, logging only the current ones.
    */
-  private async writeOutcomes(batch: WebhookAttemptRecord[]): Promise<Set<WebhookAttemptRecord>> {
+  private async writeOutcomes(batch: PendingOutcome[]): Promise<Set<PendingOutcome>> {
     if (batch.length === 0) return new Set();
     const all = await this.sql
       .transaction(async (runner) => {
@@ -203,7 +206,7 @@ export class WebhookDeliveryWriter {
   }
 
   /** Locks the batch's rows and answers the records whose delivery still stands where their attempt began. */
-  private async lockCurrent(batch: WebhookAttemptRecord[], runner: QueryRunner): Promise<WebhookAttemptRecord[]> {
+  private async lockCurrent(batch: PendingOutcome[], runner: QueryRunner): Promise<PendingOutcome[]> {
     const q = this.q;
     const p = this.sql.params();
     const ids = batch.map((r) => p.p(r.deliveryId)).join(', ');
@@ -222,11 +225,11 @@ export class WebhookDeliveryWriter {
   }
 
   /** The fenced write: each row changes only while it has made one attempt fewer than this one. */
-  private async updateDeliveries(batch: WebhookAttemptRecord[], runner: QueryRunner): Promise<number> {
+  private async updateDeliveries(batch: PendingOutcome[], runner: QueryRunner): Promise<number> {
     const q = this.q;
     const p = this.sql.params();
     const now = new Date();
-    const column = (name: string, type: Parameters<WebhookSqlParams['p']>[1], value: (r: WebhookAttemptRecord) => unknown) =>
+    const column = (name: string, type: Parameters<WebhookSqlParams['p']>[1], value: (r: PendingOutcome) => unknown) =>
       batch.length === 1
         ? `${q(name)} = ${p.p(value(batch[0]), type)}`
         : `${q(name)} = CASE ${q('id')} ${batch.map((r) => `WHEN ${p.p(r.deliveryId)} THEN ${p.p(value(r), type)}`).join(' ')} END`;
@@ -237,7 +240,7 @@ export class WebhookDeliveryWriter {
       column('durationMs', 'int', (r) => r.durationMs),
       column('error', 'text', (r) => clip(r.error)),
       column('responseBody', 'json', (r) => (r.responseBody === null ? null : JSON.stringify(r.responseBody))),
-      column('requestHeaders', 'text', (r) => JSON.stringify(r.requestHeaders)),
+      column('requestHeaders', 'text', (r) => r.requestHeadersJson),
       column('nextAttemptAt', 'time', (r) => r.nextAttemptAt),
       `${q('lockedUntil')} = NULL`,
       `${q('updatedAt')} = ${p.p(now, 'time')}`,
@@ -249,13 +252,13 @@ export class WebhookDeliveryWriter {
     return result.affected;
   }
 
-  private async insertAttempts(records: WebhookAttemptRecord[], runner: QueryRunner): Promise<void> {
+  private async insertAttempts(records: PendingOutcome[], runner: QueryRunner): Promise<void> {
     const q = this.q;
     const p = this.sql.params();
     const columns = ['deliveryId', 'attempt', 'at', 'success', 'statusCode', 'durationMs', 'error', 'requestHeaders', 'responseHeaders', 'responseBody'];
     const values = records.map((r) =>
       p.row([
-        r.deliveryId, r.attempt, r.at, r.success, r.statusCode, r.durationMs, clip(r.error), JSON.stringify(r.requestHeaders),
+        r.deliveryId, r.attempt, r.at, r.success, r.statusCode, r.durationMs, clip(r.error), r.requestHeadersJson,
         r.statusCode !== null && r.responseHeaders ? JSON.stringify(r.responseHeaders) : null, r.responseBody === null ? null : JSON.stringify(r.responseBody),
       ]),
     );
