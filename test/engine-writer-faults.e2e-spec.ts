@@ -50,10 +50,10 @@ describe.each(['mariadb', 'postgres'] as const)('the delivery writer under the f
   const log = new WarnLog();
 
   /** Fresh pending deliveries of the test webhook, written as a publish writes them. */
-  async function deliveries(count: number, webhook = webhookId): Promise<string[]> {
+  async function deliveries(count: number, webhook = webhookId, ids?: string[]): Promise<string[]> {
     const now = new Date();
-    const rows = Array.from({ length: count }, () => ({
-      id: randomUUID(),
+    const rows = Array.from({ length: count }, (_, i) => ({
+      id: ids?.[i] ?? randomUUID(),
       webhookId: webhook,
       event: 'tag.added',
       payload: { event: 'tag.added' },
@@ -170,5 +170,115 @@ describe.each(['mariadb', 'postgres'] as const)('the delivery writer under the f
       ids,
     );
     expect(Number(row.n)).toBe(ids.length);
+  });
+
+  /** How many deadlocks the database has broken so far (all of its databases). */
+  async function deadlocks(): Promise<number> {
+    if (engine === 'postgres') {
+      const [row] = await host.dataSource.query('SELECT SUM(deadlocks) AS n FROM pg_stat_database');
+      return Number(row.n);
+    }
+    const [row] = await host.dataSource.query("SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'");
+    return Number(row.Value);
+  }
+
+  /** Waits (on the condition, not a time) until a statement waits for a row lock. */
+  async function someoneWaitsForALock(): Promise<void> {
+    for (const deadline = Date.now() + 10_000; ; ) {
+      if (engine === 'postgres') {
+        const [row] = await host.dataSource.query('SELECT COUNT(*) AS n FROM pg_locks WHERE NOT granted');
+        if (Number(row.n) > 0) return;
+      } else {
+        // InnoDB's own report (its information_schema tables are a cache that can lag).
+        const [status] = await host.dataSource.query('SHOW ENGINE INNODB STATUS');
+        const sessions = String(status.Status).split('LIST OF TRANSACTIONS FOR EACH SESSION')[1] ?? '';
+        if (sessions.includes('FOR THIS LOCK TO BE GRANTED')) return;
+      }
+      if (Date.now() > deadline) throw new Error('No statement came to wait for a lock');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /**
+   * A transaction of another client that has written many rows of a table of its own (so the
+   * database picks the writer, not it, as a deadlock's victim) and holds no lock on deliveries yet.
+   */
+  async function heavyTransaction() {
+    await host.dataSource.query('CREATE TABLE IF NOT EXISTS ballast (n INT PRIMARY KEY)');
+    await host.dataSource.query('DELETE FROM ballast');
+    const runner = host.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    await runner.query(`INSERT INTO ballast (n) VALUES ${Array.from({ length: 200 }, (_, i) => `(${i})`).join(', ')}`);
+    return runner;
+  }
+
+  /** Deadlocks broken so far: polled, as PostgreSQL reports a backend's count a moment after. */
+  async function moreDeadlocksThan(before: number): Promise<number> {
+    for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 100))) {
+      const now = await deadlocks();
+      if (now > before || Date.now() > deadline) return now;
+    }
+  }
+
+  it("writes an outcome batch chosen as a deadlock's victim again, losing none of it", async () => {
+    // first < second in the primary key and on disk: the writer locks `first`, then waits for `second`, which the other client holds.
+    const [first, second] = [randomUUID(), randomUUID()].sort();
+    await deliveries(1, webhookId, [first]);
+    await deliveries(1, webhookId, [second]);
+    const other = await heavyTransaction();
+    const ph = (n: number) => (engine === 'postgres' ? `$${n}` : '?');
+    const touch = `UPDATE webhook_deliveries SET ${engine === 'postgres' ? '"updatedAt"' : 'updatedAt'} = ${engine === 'postgres' ? 'LOCALTIMESTAMP(3)' : 'NOW(3)'} WHERE id = ${ph(1)}`;
+    try {
+      await other.query(touch, [second]);
+      const before = await deadlocks();
+      const written = Promise.all([writer.record(outcome(first, 1)), writer.record(outcome(second, 1))]);
+      written.catch(() => undefined);
+      await someoneWaitsForALock();
+      // The other client now asks for `first`, which the writer holds: a deadlock, and the writer's transaction is its victim.
+      await other.query(touch, [first]);
+      await other.commitTransaction();
+      await expect(within(written, 20_000, 'the outcomes')).resolves.toEqual([true, true]);
+      expect(await moreDeadlocksThan(before)).toBeGreaterThan(before);
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
+    expect(await attemptRows([first, second])).toEqual([
+      { deliveryId: expect.any(String), attempt: 1 },
+      { deliveryId: expect.any(String), attempt: 1 },
+    ]);
+    const rows: Array<{ status: string }> = await host.dataSource.query(`SELECT status FROM webhook_deliveries WHERE id IN (${ph(1)}, ${ph(2)})`, [first, second]);
+    expect(rows.map((r) => r.status)).toEqual(['success', 'success']);
+  });
+
+  if (engine === 'mariadb') it("writes a publish chosen as a deadlock's victim again (InnoDB's gap locks)", async () => {
+    const other = await heavyTransaction();
+    // Two new rows: one sorts first, the other inside a gap the other client locked.
+    const early = `00000000-0000-4000-8000-${randomUUID().slice(-12)}`;
+    const inGap = `7fffffff-0000-4000-8000-${randomUUID().slice(-12)}`;
+    try {
+      await other.query("SELECT id FROM webhook_deliveries WHERE id > '7ffffffe' AND id < '80000000' FOR UPDATE");
+      const before = await deadlocks();
+      const now = new Date();
+      const row = (id: string) => ({
+        id, webhookId, event: 'tag.added', payload: { event: 'tag.added' }, status: 'pending' as const, attempts: 0, isTest: false,
+        nextAttemptAt: new Date(now.getTime() + 3_600_000), createdAt: now, updatedAt: now,
+      });
+      // One INSERT: `early` goes in, then `inGap` waits for the gap.
+      const inserted = Promise.all([writer.insert([row(early)]), writer.insert([row(inGap)])]);
+      inserted.catch(() => undefined);
+      await someoneWaitsForALock();
+      // The other client now asks for `early`, which the INSERT holds: a deadlock, and the INSERT is its victim.
+      await other.query('SELECT id FROM webhook_deliveries WHERE id = ? FOR UPDATE', [early]);
+      await other.commitTransaction();
+      await expect(within(inserted, 20_000, 'the publish')).resolves.toEqual([[true], [true]]);
+      expect(await moreDeadlocksThan(before)).toBeGreaterThan(before);
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
+    const [count] = await host.dataSource.query('SELECT COUNT(*) AS n FROM webhook_deliveries WHERE id IN (?, ?)', [early, inGap]);
+    expect(Number(count.n)).toBe(2);
   });
 });

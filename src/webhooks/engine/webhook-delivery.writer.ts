@@ -114,9 +114,15 @@ export class WebhookDeliveryWriter {
     let left = rows;
     for (let tries = 1; ; tries++) {
       try {
-        if (inTransaction) await runner!.query('SAVEPOINT webhooks_publish');
-        await this.insertStatement(left, runner);
-        if (inTransaction) await runner!.query('RELEASE SAVEPOINT webhooks_publish');
+        if (inTransaction) {
+          // A deadlock inside the host's transaction rolls that transaction back on MariaDB: the host sees it, as with its own statements.
+          await runner!.query('SAVEPOINT webhooks_publish');
+          await this.insertStatement(left, runner);
+          await runner!.query('RELEASE SAVEPOINT webhooks_publish');
+        } else {
+          const batch = left;
+          await this.sql.retryingDeadlocks(() => this.insertStatement(batch, runner));
+        }
         break;
       } catch (err) {
         if (inTransaction) await runner!.query('ROLLBACK TO SAVEPOINT webhooks_publish');
@@ -185,24 +191,28 @@ export class WebhookDeliveryWriter {
   private async writeOutcomes(batch: PendingOutcome[]): Promise<Set<PendingOutcome>> {
     if (batch.length === 0) return new Set();
     const all = await this.sql
-      .transaction(async (runner) => {
-        if ((await this.updateDeliveries(batch, runner)) !== batch.length) throw new StaleOutcome();
-        await this.insertAttempts(batch, runner);
-        return true;
-      })
+      .retryingDeadlocks(() =>
+        this.sql.transaction(async (runner) => {
+          if ((await this.updateDeliveries(batch, runner)) !== batch.length) throw new StaleOutcome();
+          await this.insertAttempts(batch, runner);
+          return true;
+        }),
+      )
       .catch((err: unknown) => {
         if (err instanceof StaleOutcome) return false;
         throw err;
       });
     if (all) return new Set(batch);
-    return this.sql.transaction(async (runner) => {
-      const current = await this.lockCurrent(batch, runner);
-      if (current.length > 0) {
-        await this.updateDeliveries(current, runner);
-        await this.insertAttempts(current, runner);
-      }
-      return new Set(current);
-    });
+    return this.sql.retryingDeadlocks(() =>
+      this.sql.transaction(async (runner) => {
+        const current = await this.lockCurrent(batch, runner);
+        if (current.length > 0) {
+          await this.updateDeliveries(current, runner);
+          await this.insertAttempts(current, runner);
+        }
+        return new Set(current);
+      }),
+    );
   }
 
   /** Locks the batch's rows and answers the records whose delivery still stands where their attempt began. */
@@ -211,7 +221,7 @@ export class WebhookDeliveryWriter {
     const p = this.sql.params();
     const ids = batch.map((r) => p.p(r.deliveryId)).join(', ');
     const { rows } = await this.sql.run<{ id: string; attempts: number; status: string; error: string | null; nextAttemptAt: unknown }>(
-      `SELECT ${q('id')}, ${q('attempts')}, ${q('status')}, ${q('error')}, ${q('nextAttemptAt')} FROM ${q('webhook_deliveries')} WHERE ${q('id')} IN (${ids}) FOR UPDATE`,
+      `SELECT ${q('id')}, ${q('attempts')}, ${q('status')}, ${q('error')}, ${q('nextAttemptAt')} FROM ${this.sql.byPrimaryKey('webhook_deliveries')} WHERE ${q('id')} IN (${ids}) FOR UPDATE`,
       p.values,
       runner,
     );
@@ -247,8 +257,14 @@ export class WebhookDeliveryWriter {
     ];
     // A delivery ended as "not sent" by a disable while this attempt was in flight takes the attempt's truth.
     const open = `(${q('status')} IN ('pending', 'retrying') OR (${q('status')} = 'failed' AND ${q('nextAttemptAt')} IS NULL AND ${q('error')} LIKE '${NOT_SENT_WHILE_DISABLED}%'))`;
-    const fence = batch.map((r) => `(${q('id')} = ${p.p(r.deliveryId)} AND ${q('attempts')} = ${p.p(r.attempt - 1)} AND ${open})`).join(' OR ');
-    const result = await this.sql.run(`UPDATE ${q('webhook_deliveries')} SET ${sets.join(', ')} WHERE ${fence}`, p.values, runner);
+    // The ids as an IN list, so the rows are found by primary key, each locked alone.
+    const ids = batch.map((r) => p.p(r.deliveryId)).join(', ');
+    const expected =
+      batch.length === 1
+        ? p.p(batch[0].attempt - 1, 'int')
+        : `CASE ${q('id')} ${batch.map((r) => `WHEN ${p.p(r.deliveryId)} THEN ${p.p(r.attempt - 1, 'int')}`).join(' ')} END`;
+    const fence = `${q('id')} IN (${ids}) AND ${q('attempts')} = ${expected} AND ${open}`;
+    const result = await this.sql.run(`UPDATE ${this.sql.byPrimaryKey('webhook_deliveries')} SET ${sets.join(', ')} WHERE ${fence}`, p.values, runner);
     return result.affected;
   }
 

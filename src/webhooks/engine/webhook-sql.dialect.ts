@@ -11,6 +11,17 @@ const POSTGRES_TYPES: Record<WebhookSqlType, string> = {
   bool: 'boolean',
 };
 
+/** How often a statement or transaction chosen as a deadlock's victim is run (see `retryingDeadlocks`). */
+const DEADLOCK_TRIES = 5;
+
+/** Whether a statement failed as a deadlock's victim (MariaDB/MySQL 1213, PostgreSQL 40P01): it was rolled back whole. */
+export function isDeadlock(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
+  const code = e?.driverError?.code ?? e?.code;
+  const errno = e?.driverError?.errno ?? e?.errno;
+  return errno === 1213 || code === 'ER_LOCK_DEADLOCK' || code === '40P01';
+}
+
 /**
  * The little that differs between MariaDB/MySQL and PostgreSQL in the module's
  * hand-written statements: placeholders, identifier quotes and parameter casts.
@@ -27,6 +38,16 @@ export class WebhookSqlDialect {
   /** Quotes an identifier: `name` on MySQL, "name" on PostgreSQL. */
   q(name: string): string {
     return this.postgres ? `"${name}"` : `\`${name}\``;
+  }
+
+  /**
+   * A table for a statement that names its rows by primary key: on MariaDB/MySQL with the
+   * primary key forced, so a small table is never scanned instead (a scan under REPEATABLE
+   * READ locks every row and gap it passes, where concurrent publishes insert). PostgreSQL
+   * takes no such locks.
+   */
+  byPrimaryKey(table: string): string {
+    return this.postgres ? this.q(table) : `${this.q(table)} FORCE INDEX (PRIMARY)`;
   }
 
   /** The database's own time, as the module's `timestamp(3)` columns hold it (so leases never depend on an app server's clock). */
@@ -66,6 +87,24 @@ export class WebhookSqlDialect {
       return { rows: (result.records ?? []) as T[], affected: Number(result.affected ?? 0) };
     } finally {
       if (!runner) await own.release();
+    }
+  }
+
+  /**
+   * Runs `work` (one statement outside a transaction, or a whole transaction) again when the
+   * database chose it as a deadlock's victim: it was rolled back whole, so running it again is
+   * safe, and what the database asks of every client (InnoDB picks a victim among concurrent
+   * publishes and outcome writes that touch neighbouring index entries). A few tries, each
+   * after a short random pause so the two sides do not meet again; then the error stands.
+   */
+  async retryingDeadlocks<T>(work: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (!isDeadlock(err) || tries >= DEADLOCK_TRIES) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * tries));
+      }
     }
   }
 
