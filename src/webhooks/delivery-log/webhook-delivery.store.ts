@@ -26,6 +26,9 @@ export interface WebhookDeliveryQuery {
 /** The error of a test delivery whose sender stopped before it was recorded. */
 export const INTERRUPTED_TEST = 'Interrupted: the process sending this test delivery stopped before its answer was recorded. Send the test again.';
 
+/** The index along which an ordered webhook's key is read: (webhookId, orderingKey, status, orderingSeq). */
+const ORDERING_INDEX = 'IDX_webhook_deliveries_ordering';
+
 /** What a job needs of a stored delivery, as an ordered key's next one is queued. */
 export type WebhookOrderedDelivery = Pick<WebhookDelivery, 'id' | 'webhookId' | 'attempts' | 'event' | 'payload' | 'status' | 'traceparent' | 'orderingKey'>;
 
@@ -159,7 +162,7 @@ export class WebhookDeliveryStore {
     const q = (name: string) => this.sql.q(name);
     const a = (name: string) => `${alias}.${q(name)}`;
     return (
-      `(${a('orderingKey')} IS NULL OR NOT EXISTS (SELECT 1 FROM ${q('webhook_deliveries')} o WHERE o.${q('webhookId')} = ${a('webhookId')} ` +
+      `(${a('orderingKey')} IS NULL OR NOT EXISTS (SELECT 1 FROM ${this.sql.from('webhook_deliveries', 'o', ORDERING_INDEX)} WHERE o.${q('webhookId')} = ${a('webhookId')} ` +
       `AND o.${q('orderingKey')} = ${a('orderingKey')} AND o.${q('status')} IN ('pending', 'retrying') AND o.${q('orderingSeq')} < ${a('orderingSeq')}))`
     );
   }
@@ -195,22 +198,27 @@ export class WebhookDeliveryStore {
     const q = (name: string) => this.sql.q(name);
     const p = this.sql.params();
     const unique = [...new Map(keys.map((k) => [`${k.webhookId}|${k.orderingKey}`, k])).values()];
-    const which = unique.map((k) => `(d.${q('webhookId')} = ${p.p(k.webhookId)} AND d.${q('orderingKey')} = ${p.p(k.orderingKey)})`).join(' OR ');
     const columns = ['id', 'webhookId', 'attempts', 'event', 'payload', 'status', 'traceparent', 'orderingKey', 'orderingSeq'];
+    // Per key, its oldest pending and its oldest retrying delivery: two probes of one index entry
+    // each, however long the key's backlog. The older of the two is the key's turn.
+    const probe = (k: { webhookId: string; orderingKey: string }, status: 'pending' | 'retrying') =>
+      `(SELECT ${columns.map((c) => `d.${q(c)} AS ${q(c)}`).join(', ')} FROM ${this.sql.from('webhook_deliveries', 'd', ORDERING_INDEX)} ` +
+      `WHERE d.${q('webhookId')} = ${p.p(k.webhookId)} AND d.${q('orderingKey')} = ${p.p(k.orderingKey)} AND d.${q('status')} = '${status}' ` +
+      `ORDER BY d.${q('orderingSeq')} LIMIT 1)`;
     const { rows } = await this.sql.run<WebhookOrderedDelivery & { orderingSeq: string | number }>(
-      `SELECT ${columns.map((c) => `d.${q(c)} AS ${q(c)}`).join(', ')} FROM ${q('webhook_deliveries')} d ` +
-        `WHERE (${which}) AND d.${q('status')} = 'pending' AND ${this.notHeldBack('d')}`,
+      unique.flatMap((k) => [probe(k, 'pending'), probe(k, 'retrying')]).join(' UNION ALL '),
       p.values,
     );
-    const next = new Map<string, WebhookOrderedDelivery & { orderingSeq: string | number }>();
+    const oldest = new Map<string, WebhookOrderedDelivery & { orderingSeq: string | number }>();
     for (const row of rows) {
       const k = `${row.webhookId}|${row.orderingKey}`;
-      const seen = next.get(k);
-      if (!seen || BigInt(row.orderingSeq) < BigInt(seen.orderingSeq)) next.set(k, row);
+      const seen = oldest.get(k);
+      if (!seen || BigInt(row.orderingSeq) < BigInt(seen.orderingSeq)) oldest.set(k, row);
     }
     return keys.map((k) => {
-      const row = next.get(`${k.webhookId}|${k.orderingKey}`);
-      if (!row) return undefined;
+      const row = oldest.get(`${k.webhookId}|${k.orderingKey}`);
+      // None waits, or the key's turn is a retrying one (its own job sends it).
+      if (!row || row.status !== 'pending') return undefined;
       const { orderingSeq: _seq, ...delivery } = row;
       // Read raw: a driver may hand the JSON column back as its text.
       return { ...delivery, attempts: Number(delivery.attempts), payload: typeof delivery.payload === 'string' ? JSON.parse(delivery.payload) : delivery.payload };
