@@ -239,3 +239,50 @@ describe('a job of the same id queued before the admitted one', () => {
     expect(header(receiver.received()[0], 'x-webhook-id')).toBe(id);
   });
 });
+
+describe("a webhook's line hands on no more jobs than it has slots", () => {
+  let host: WebhooksHost;
+
+  beforeAll(async () => {
+    // No worker: the test alone asks the gate.
+    host = await bootWebhooksHost({ options: { processDeliveries: false, perEndpointConcurrency: 2 } });
+  });
+
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it('gives every job it hands back to the queue a slot of its own, which the job takes over as it runs', async () => {
+    const gate = host.app.get(WebhookEndpointGate);
+    const queue = host.app.get<Queue<WebhookDeliveryJob>>(getQueueToken(WEBHOOKS_QUEUE));
+    const webhookId = `line-${Date.now()}`;
+    const slots = () => queue.client.zcard(queue.toKey(`ep:${webhookId}:slots`));
+    const job = (deliveryId: string) => JSON.stringify({ deliveryId, attempt: 1, webhookId });
+    const tokens = new Map<string, string>();
+    const ask = async (deliveryId: string, admitted?: string) => {
+      const token = WebhookEndpointGate.token();
+      tokens.set(deliveryId, token);
+      return (await gate.acquire(webhookId, deliveryId, 1, null, job(deliveryId), token, admitted)).kind;
+    };
+    expect([await ask('d1'), await ask('d2')]).toEqual(['go', 'go']);
+    for (const id of ['d3', 'd4', 'd5', 'd6']) expect(await ask(id)).toBe('parked');
+
+    // d1 ends on a worker that sends nothing more itself: the job it hands on goes back to the queue with a slot.
+    const first = await gate.release(webhookId, 'd1', 1, 'success', 5, null, 0, tokens.get('d1')!);
+    expect(first.handed.map((raw) => JSON.parse(raw).deliveryId)).toEqual(['d3']);
+    expect(first.admissions[0]).toMatch(/^a:/);
+    expect(first.inline).toBe(false);
+    expect(await slots()).toBe(2);
+
+    // So the next release finds one slot free, not two: it hands on one job, and the cap holds.
+    const second = await gate.release(webhookId, 'd2', 1, 'success', 5, null, 0, tokens.get('d2')!);
+    expect(second.handed.map((raw) => JSON.parse(raw).deliveryId)).toEqual(['d4']);
+    expect(await slots()).toBe(2);
+
+    // A run of the handed job takes its slot over; a second run of it finds the slot taken.
+    expect(await ask('d3', first.admissions[0])).toBe('go');
+    expect(await ask('d3')).toBe('skip');
+    expect(await slots()).toBe(2);
+    await gate.forget(webhookId);
+  });
+});

@@ -380,9 +380,16 @@ export class WebhookDeliveryRunner {
     await Promise.all([this.queue.enqueue([job]), released && this.handed(released, undefined)]);
   }
 
-  /** The jobs a freed slot was handed to: the first is sent next by this worker, under `nextToken`; the others are queued again. */
+  /**
+   * The jobs a freed slot was handed to: the first is sent next by this worker, under `nextToken`;
+   * the others are queued again, each with the slot the gate holds for it (its admission).
+   */
   private async handed(released: WebhookGateRelease, nextToken: string | undefined): Promise<Step['next']> {
-    const jobs = released.handed.map((raw) => JSON.parse(raw) as WebhookDeliveryJob);
+    const jobs = released.handed.map((raw, i) => {
+      const job = JSON.parse(raw) as WebhookDeliveryJob;
+      const admission = released.admissions[i];
+      return admission ? { ...job, admitted: admission } : job;
+    });
     const inline = released.inline && nextToken ? jobs.shift() : undefined;
     if (jobs.length > 0) await this.queue.enqueue(jobs);
     return inline ? { job: inline, slot: { at: released.at, token: nextToken! } } : undefined;

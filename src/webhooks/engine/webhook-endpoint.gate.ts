@@ -36,6 +36,13 @@ export interface WebhookGateRelease {
   change: WebhookBreakerChange;
   /** Jobs taken from the webhook's line now that a slot is free: the first (`inline`) already holds it, under the caller's `nextToken`. */
   handed: string[];
+  /**
+   * The admission token under which each job of `handed` holds a slot (taken over by its first
+   * run, as a job admitted at enqueue is): a job handed on comes with its slot, so the webhook's
+   * line never sends more jobs back to the queue than it has slots for. Empty string: none (a
+   * rate-limited webhook's jobs, which ask the gate for their turn as they run).
+   */
+  admissions: string[];
   /** Whether `handed[0]` holds the freed slot (sent next by the same worker), or all must be queued again. */
   inline: boolean;
   at: Date;
@@ -151,12 +158,14 @@ return out
 `;
 
 /*
- * ARGV: threshold, base cooldown, max cooldown, done window, cap, ttl; then per entry: id, attempt (0: none
- * recorded), token, outcome, retryAfter, duration, interval, lease, next token ('' : hand nothing on inline).
- * Answers Redis' time, then per entry: kind, until, the number of jobs handed on, then those jobs.
+ * ARGV: threshold, base cooldown, max cooldown, done window, cap, ttl, admitted lease; then per entry: id, attempt
+ * (0: none recorded), token, outcome, retryAfter, duration, interval, lease, next token ('' : hand nothing on inline).
+ * Answers Redis' time, then per entry: kind, until, the number of jobs handed on, then each job and the
+ * token its slot is held under ('' : no slot).
  */
 const RELEASE = `${COMMON}
 local threshold, base, max, window, cap, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local admittedLease = tonumber(ARGV[7])
 local out = {now}
 local function release(k, a)
   local state, slots, owner, done, line, parked = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 5], KEYS[k + 6], KEYS[k + 7]
@@ -195,14 +204,17 @@ local function release(k, a)
   -- Hand the free slots to the jobs waiting in line, oldest first. When this attempt paused the
   -- webhook, the whole line goes back to the queue instead: each job waits out the pause there
   -- (one of them is the next probe), and ends if the pause outlasts its retry schedule.
-  local handed = {}
+  local handed, tokens = {}, {}
   if kind == 'paused' then
     for _, member in ipairs(redis.call('LRANGE', line, 0, -1)) do
       local job = redis.call('HGET', parked, member)
-      if job then handed[#handed + 1] = job end
+      if job then
+        handed[#handed + 1] = job
+        tokens[#tokens + 1] = ''
+      end
     end
     redis.call('DEL', line, parked)
-    return kind, untilMs, handed
+    return kind, untilMs, handed, tokens
   end
   if tonumber(redis.call('HGET', state, 'pausedUntil') or '0') == 0 then
     expire(slots, owner)
@@ -218,24 +230,36 @@ local function release(k, a)
         if not redis.call('ZSCORE', slots, did) and not redis.call('ZSCORE', done, member) then
           handed[#handed + 1] = job
           free = free - 1
+          -- Each job handed on holds its slot from now: the first under the caller's token (it sends
+          -- it next), the others under an admission its first run takes over. A rate-limited
+          -- webhook's jobs hold none: they ask the gate for their turn as they run.
+          local holder = ''
+          if interval == 0 then
+            local leaseMs = lease
+            if #handed == 1 and nextToken ~= '' then holder = nextToken else
+              holder = 'a:' .. now .. ':' .. member
+              leaseMs = admittedLease
+            end
+            redis.call('ZADD', slots, now + leaseMs, did)
+            redis.call('HSET', owner, did, holder)
+          end
+          tokens[#tokens + 1] = holder
         end
       end
     end
-    if #handed > 0 and interval == 0 and nextToken ~= '' then
-      local did = cjson.decode(handed[1]).deliveryId
-      redis.call('ZADD', slots, now + lease, did)
-      redis.call('HSET', owner, did, nextToken)
-    end
   end
-  return kind, untilMs, handed
+  return kind, untilMs, handed, tokens
 end
 for e = 0, #KEYS / 7 - 1 do
-  local kind, untilMs, handed = release(e * 7, 6 + e * 9)
+  local kind, untilMs, handed, tokens = release(e * 7, 7 + e * 9)
   touch(e * 7, ttl)
   out[#out + 1] = kind
   out[#out + 1] = untilMs
   out[#out + 1] = #handed
-  for _, job in ipairs(handed) do out[#out + 1] = job end
+  for i, job in ipairs(handed) do
+    out[#out + 1] = job
+    out[#out + 1] = tokens[i]
+  end
 end
 return out
 `;
@@ -434,7 +458,9 @@ export class WebhookEndpointGate {
   private async releaseNow(entries: ReleaseEntry[]): Promise<WebhookGateRelease[]> {
     const o = this.options;
     const keys: string[] = [];
-    const args: Array<string | number> = [o.breakerThreshold, o.breakerCooldownMs, BREAKER_MAX_COOLDOWN_MS, DONE_WINDOW_MS, o.perEndpointConcurrency, KEYS_TTL_MS];
+    const args: Array<string | number> = [
+      o.breakerThreshold, o.breakerCooldownMs, BREAKER_MAX_COOLDOWN_MS, DONE_WINDOW_MS, o.perEndpointConcurrency, KEYS_TTL_MS, this.admittedLeaseMs,
+    ];
     for (const e of entries) {
       keys.push(...this.keyList(e.webhookId));
       args.push(e.deliveryId, e.attempt, e.token, e.outcome, e.retryAfterMs, e.durationMs, e.interval, this.leaseMs, e.nextToken);
@@ -447,11 +473,13 @@ export class WebhookEndpointGate {
       const kind = String(flat[i]);
       const until = Number(flat[i + 1]);
       const count = Number(flat[i + 2]);
-      const handed = flat.slice(i + 3, i + 3 + count).map(String);
-      i += 3 + count;
+      const pairs = flat.slice(i + 3, i + 3 + count * 2).map(String);
+      i += 3 + count * 2;
+      const handed = pairs.filter((_, j) => j % 2 === 0);
+      const admissions = pairs.filter((_, j) => j % 2 === 1);
       const change: WebhookBreakerChange = kind === 'paused' ? { kind, until: new Date(until) } : kind === 'resumed' ? { kind } : undefined;
       const inline = e.nextToken !== '' && kind !== 'paused' && e.interval === 0 && handed.length > 0;
-      out.push({ change, handed, inline, at });
+      out.push({ change, handed, admissions, inline, at });
     }
     return out;
   }
