@@ -223,6 +223,79 @@ const { app, url, ds, publisher } = await bootApp({
 });
 
 /**
+ * BENCH_TRACE=1 (with BENCH_ONLY=ordered): how long the hot path's awaited calls take (count, mean ms), and a
+ * sample every 100 ms of the webhook's gate and Bull's lists, written to /tmp/trace-<path>.txt per ordered run.
+ * For finding where time goes; the sampler's own Redis commands are counted in the table's figures meanwhile.
+ */
+const timings = new Map();
+if (process.env.BENCH_TRACE) {
+  const wrap = (proto, name, label) => {
+    const original = proto[name];
+    proto[name] = function (...args) {
+      const t = performance.now();
+      const settle = () => {
+        const e = timings.get(label) ?? { n: 0, ms: 0 };
+        e.n++;
+        e.ms += performance.now() - t;
+        timings.set(label, e);
+      };
+      const r = original.apply(this, args);
+      if (r && typeof r.then === 'function') r.then(settle, settle);
+      else settle();
+      return r;
+    };
+  };
+  const { WebhookDeliveryStore } = await dist('webhooks/delivery-log/webhook-delivery.store.js');
+  const { WebhookDeliveryQueue } = await dist('webhooks/engine/webhook-delivery.queue.js');
+  const { WebhookDeliveryWriter } = await dist('webhooks/engine/webhook-delivery.writer.js');
+  const { WebhookEndpointGate } = await dist('webhooks/engine/webhook-endpoint.gate.js');
+  const { WebhookHttpSender } = await dist('webhooks/engine/webhook-http.sender.js');
+  wrap(WebhookDeliveryStore.prototype, 'nextInOrder', 'store.nextInOrder');
+  wrap(WebhookDeliveryStore.prototype, 'firstInOrder', 'store.firstInOrder');
+  wrap(WebhookDeliveryQueue.prototype, 'enqueue', 'queue.enqueue');
+  wrap(WebhookDeliveryWriter.prototype, 'record', 'writer.record');
+  wrap(WebhookDeliveryWriter.prototype, 'insert', 'writer.insert');
+  wrap(WebhookEndpointGate.prototype, 'acquire', 'gate.acquire');
+  wrap(WebhookEndpointGate.prototype, 'release', 'gate.release');
+  wrap(WebhookHttpSender.prototype, 'send', 'sender.send');
+}
+
+/** BENCH_TRACE: every 100 ms, the webhook's slots taken and line length, Bull's counts and deliveries accepted. */
+function startTrace(hookId, path) {
+  const r = new Redis(redisUrl);
+  const t0 = performance.now();
+  const lines = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const [slotsKey] = await r.keys(`*ep:${hookId}:slots`);
+      const base = slotsKey?.slice(0, -':slots'.length);
+      const [slots, line, wait, active, delayed] = await Promise.all([
+        base ? r.zcard(`${base}:slots`) : 0,
+        base ? r.llen(`${base}:line`) : 0,
+        r.keys('*:wait').then((ks) => Promise.all(ks.map((k) => r.llen(k)))).then((a) => a.reduce((x, y) => x + y, 0)),
+        r.keys('*:active').then((ks) => Promise.all(ks.map((k) => r.llen(k)))).then((a) => a.reduce((x, y) => x + y, 0)),
+        r.keys('*:delayed').then((ks) => Promise.all(ks.map((k) => r.zcard(k)))).then((a) => a.reduce((x, y) => x + y, 0)),
+      ]);
+      const { count } = await driver.call('acceptedCount', { path });
+      lines.push(`${((performance.now() - t0) / 1000).toFixed(1)}s slots=${slots} line=${line} wait=${wait} active=${active} delayed=${delayed} accepted=${count}`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  })();
+  return {
+    mark: (what) => lines.push(`${((performance.now() - t0) / 1000).toFixed(1)}s ${what}`),
+    stop: async () => {
+      stopped = true;
+      await loop;
+      r.disconnect();
+      for (const [label, e] of timings) lines.push(`${label}: ${e.n} calls, ${(e.ms / e.n).toFixed(1)} ms mean`);
+      timings.clear();
+      writeFileSync(`/tmp/trace${path.replaceAll('/', '-')}.txt`, lines.join('\n'));
+    },
+  };
+}
+
+/**
  * 8. Per-conversation ordering: 200 conversations × 10 messages to one webhook, each conversation's
  * messages published one after another (50 conversations at once), with `ordering: none` and then
  * `conversation`; then `conversation` again with one first attempt in five failing and retries after 1 s.
@@ -243,10 +316,14 @@ async function orderedPhase() {
     const hook = await createWebhook(o.url, { name: path, url: receiver(path), events: ['message.received'], ordering });
     const total = conversations * ORDERED_EACH;
     const s = snapshot();
+    timings.clear();
+    const trace = process.env.BENCH_TRACE ? startTrace(hook.id, path) : undefined;
     await pool(conversations, IN_FLIGHT, async (i) => {
       for (let n = 0; n < ORDERED_EACH; n++) await o.publisher.publish(WebhookEvent.MessageReceived, message(firstConversation + i, n));
     });
+    trace?.mark('published');
     await driver.call('waitForAccepted', { path, count: total, timeoutMs: 600_000 });
+    await trace?.stop();
     const used = since(s);
     await idle(o.ds);
     await patchWebhook(o.url, hook.id, { enabled: false });

@@ -184,6 +184,9 @@ const commands = {
     }
     return { conversations, complete, inOrder, failedOnPurpose: failedOnPurpose.get(path) ?? 0, requests: arrivals.get(path) ?? 0 };
   },
+  acceptedCount({ path }) {
+    return { count: accepted.get(path) ?? 0 };
+  },
   count({ path }) {
     return { count: arrivals.get(path) ?? 0 };
   },
