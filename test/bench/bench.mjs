@@ -649,7 +649,10 @@ receiver and the load generator run in a child process. SQL statements are count
 client (every statement the app sends, the chat route's included); Redis commands at ioredis'
 client (every command the app sends to its Redis database, Bull's included; not what Lua scripts
 run inside Redis). "The module's share" is the route with one webhook minus the route alone,
-per request, each after ${WARMUP} requests of warm-up. Events per phase: ${N}.
+per request, each round after ${WARMUP} requests of warm-up; the route runs alone and with its
+webhook in turns, ${ROUTE_ROUNDS} rounds each, and its rates are medians with every round listed
+(the route alone still speeds up from round to round as the process warms, so the later rounds
+show the ratio of a warm process). Events per phase: ${N}.
 
 ${table}
 ${notes.length ? `\n${notes.join('\n')}\n` : ''}`;
