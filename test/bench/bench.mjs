@@ -651,8 +651,8 @@ client (every command the app sends to its Redis database, Bull's included; not 
 run inside Redis). "The module's share" is the route with one webhook minus the route alone,
 per request, each round after ${WARMUP} requests of warm-up; the route runs alone and with its
 webhook in turns, ${ROUTE_ROUNDS} rounds each, and its rates are medians with every round listed
-(the route alone still speeds up from round to round as the process warms, so the later rounds
-show the ratio of a warm process). Events per phase: ${N}.
+(single rounds on a shared machine move a good deal from one to the next:
+read the median and the spread). Events per phase: ${N}.
 
 ${table}
 ${notes.length ? `\n${notes.join('\n')}\n` : ''}`;
