@@ -162,7 +162,7 @@ export class WebhookDeliveryStore {
     const q = (name: string) => this.sql.q(name);
     const a = (name: string) => `${alias}.${q(name)}`;
     return (
-      `(${a('orderingKey')} IS NULL OR NOT EXISTS (SELECT 1 FROM ${this.sql.from('webhook_deliveries', 'o', ORDERING_INDEX)} WHERE o.${q('webhookId')} = ${a('webhookId')} ` +
+      `(${a('orderingKey')} IS NULL OR NOT EXISTS (SELECT 1 FROM ${this.sql.from('webhook_deliveries', ORDERING_INDEX, 'o')} WHERE o.${q('webhookId')} = ${a('webhookId')} ` +
       `AND o.${q('orderingKey')} = ${a('orderingKey')} AND o.${q('status')} IN ('pending', 'retrying') AND o.${q('orderingSeq')} < ${a('orderingSeq')}))`
     );
   }
@@ -202,7 +202,7 @@ export class WebhookDeliveryStore {
     // Per key, its oldest pending and its oldest retrying delivery: two probes of one index entry
     // each, however long the key's backlog. The older of the two is the key's turn.
     const probe = (k: { webhookId: string; orderingKey: string }, status: 'pending' | 'retrying') =>
-      `(SELECT ${columns.map((c) => `d.${q(c)} AS ${q(c)}`).join(', ')} FROM ${this.sql.from('webhook_deliveries', 'd', ORDERING_INDEX)} ` +
+      `(SELECT ${columns.map((c) => `d.${q(c)} AS ${q(c)}`).join(', ')} FROM ${this.sql.from('webhook_deliveries', ORDERING_INDEX, 'd')} ` +
       `WHERE d.${q('webhookId')} = ${p.p(k.webhookId)} AND d.${q('orderingKey')} = ${p.p(k.orderingKey)} AND d.${q('status')} = '${status}' ` +
       `ORDER BY d.${q('orderingSeq')} LIMIT 1)`;
     const { rows } = await this.sql.run<WebhookOrderedDelivery & { orderingSeq: string | number }>(

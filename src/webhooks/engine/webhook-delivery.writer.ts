@@ -4,7 +4,7 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { WebhookDelivery, WebhookDeliveryStatus } from '../delivery-log/webhook-delivery.entity.js';
 import { NEXT_BATCH, WebhookGroupCommit } from './webhook-group-commit.js';
 import { NOT_SENT_WHILE_DISABLED } from './webhook-retry.policy.js';
-import { WebhookSqlDialect } from './webhook-sql.dialect.js';
+import { WebhookSqlDialect, sqlErrorCode } from './webhook-sql.dialect.js';
 import type { WebhookSqlParams } from './webhook-sql.dialect.js';
 
 export type NewWebhookDelivery = Pick<
@@ -48,9 +48,7 @@ const MISSING_WEBHOOK_TRIES = 3;
 
 /** Whether a failed statement is a foreign-key violation (a row naming a webhook that is gone). */
 function isMissingParent(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
-  const code = e?.driverError?.code ?? e?.code;
-  const errno = e?.driverError?.errno ?? e?.errno;
+  const { code, errno } = sqlErrorCode(err);
   return errno === 1452 || code === 'ER_NO_REFERENCED_ROW_2' || code === '23503';
 }
 
@@ -114,15 +112,11 @@ export class WebhookDeliveryWriter {
     let left = rows;
     for (let tries = 1; ; tries++) {
       try {
-        if (inTransaction) {
-          // A deadlock inside the host's transaction rolls that transaction back on MariaDB: the host sees it, as with its own statements.
-          await runner!.query('SAVEPOINT webhooks_publish');
-          await this.insertStatement(left, runner);
-          await runner!.query('RELEASE SAVEPOINT webhooks_publish');
-        } else {
-          const batch = left;
-          await this.sql.retryingDeadlocks(() => this.insertStatement(batch, runner));
-        }
+        // Outside a transaction the statement runs again if chosen as a deadlock's victim; inside the
+        // host's, a deadlock rolls that transaction back on MariaDB: the host sees it, as with its own statements.
+        if (inTransaction) await runner!.query('SAVEPOINT webhooks_publish');
+        await this.insertStatement(left, runner);
+        if (inTransaction) await runner!.query('RELEASE SAVEPOINT webhooks_publish');
         break;
       } catch (err) {
         if (inTransaction) await runner!.query('ROLLBACK TO SAVEPOINT webhooks_publish');
@@ -191,28 +185,24 @@ export class WebhookDeliveryWriter {
   private async writeOutcomes(batch: PendingOutcome[]): Promise<Set<PendingOutcome>> {
     if (batch.length === 0) return new Set();
     const all = await this.sql
-      .retryingDeadlocks(() =>
-        this.sql.transaction(async (runner) => {
-          if ((await this.updateDeliveries(batch, runner)) !== batch.length) throw new StaleOutcome();
-          await this.insertAttempts(batch, runner);
-          return true;
-        }),
-      )
+      .transaction(async (runner) => {
+        if ((await this.updateDeliveries(batch, runner)) !== batch.length) throw new StaleOutcome();
+        await this.insertAttempts(batch, runner);
+        return true;
+      })
       .catch((err: unknown) => {
         if (err instanceof StaleOutcome) return false;
         throw err;
       });
     if (all) return new Set(batch);
-    return this.sql.retryingDeadlocks(() =>
-      this.sql.transaction(async (runner) => {
-        const current = await this.lockCurrent(batch, runner);
-        if (current.length > 0) {
-          await this.updateDeliveries(current, runner);
-          await this.insertAttempts(current, runner);
-        }
-        return new Set(current);
-      }),
-    );
+    return this.sql.transaction(async (runner) => {
+      const current = await this.lockCurrent(batch, runner);
+      if (current.length > 0) {
+        await this.updateDeliveries(current, runner);
+        await this.insertAttempts(current, runner);
+      }
+      return new Set(current);
+    });
   }
 
   /** Locks the batch's rows and answers the records whose delivery still stands where their attempt began. */
@@ -221,7 +211,7 @@ export class WebhookDeliveryWriter {
     const p = this.sql.params();
     const ids = batch.map((r) => p.p(r.deliveryId)).join(', ');
     const { rows } = await this.sql.run<{ id: string; attempts: number; status: string; error: string | null; nextAttemptAt: unknown }>(
-      `SELECT ${q('id')}, ${q('attempts')}, ${q('status')}, ${q('error')}, ${q('nextAttemptAt')} FROM ${this.sql.byPrimaryKey('webhook_deliveries')} WHERE ${q('id')} IN (${ids}) FOR UPDATE`,
+      `SELECT ${q('id')}, ${q('attempts')}, ${q('status')}, ${q('error')}, ${q('nextAttemptAt')} FROM ${this.sql.from('webhook_deliveries', 'PRIMARY')} WHERE ${q('id')} IN (${ids}) FOR UPDATE`,
       p.values,
       runner,
     );
@@ -264,7 +254,7 @@ export class WebhookDeliveryWriter {
         ? p.p(batch[0].attempt - 1, 'int')
         : `CASE ${q('id')} ${batch.map((r) => `WHEN ${p.p(r.deliveryId)} THEN ${p.p(r.attempt - 1, 'int')}`).join(' ')} END`;
     const fence = `${q('id')} IN (${ids}) AND ${q('attempts')} = ${expected} AND ${open}`;
-    const result = await this.sql.run(`UPDATE ${this.sql.byPrimaryKey('webhook_deliveries')} SET ${sets.join(', ')} WHERE ${fence}`, p.values, runner);
+    const result = await this.sql.run(`UPDATE ${this.sql.from('webhook_deliveries', 'PRIMARY')} SET ${sets.join(', ')} WHERE ${fence}`, p.values, runner);
     return result.affected;
   }
 

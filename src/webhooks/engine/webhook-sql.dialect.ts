@@ -14,11 +14,15 @@ const POSTGRES_TYPES: Record<WebhookSqlType, string> = {
 /** How often a statement or transaction chosen as a deadlock's victim is run (see `retryingDeadlocks`). */
 const DEADLOCK_TRIES = 5;
 
-/** Whether a statement failed as a deadlock's victim (MariaDB/MySQL 1213, PostgreSQL 40P01): it was rolled back whole. */
-export function isDeadlock(err: unknown): boolean {
+/** The driver's code and number of a failed statement (TypeORM wraps them in `driverError`). */
+export function sqlErrorCode(err: unknown): { code?: string; errno?: number } {
   const e = err as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
-  const code = e?.driverError?.code ?? e?.code;
-  const errno = e?.driverError?.errno ?? e?.errno;
+  return { code: e?.driverError?.code ?? e?.code, errno: e?.driverError?.errno ?? e?.errno };
+}
+
+/** Whether a statement failed as a deadlock's victim (MariaDB/MySQL 1213, PostgreSQL 40P01): it was rolled back whole. */
+function isDeadlock(err: unknown): boolean {
+  const { code, errno } = sqlErrorCode(err);
   return errno === 1213 || code === 'ER_LOCK_DEADLOCK' || code === '40P01';
 }
 
@@ -41,22 +45,15 @@ export class WebhookSqlDialect {
   }
 
   /**
-   * A table for a statement that names its rows by primary key: on MariaDB/MySQL with the
-   * primary key forced, so a small table is never scanned instead (a scan under REPEATABLE
-   * READ locks every row and gap it passes, where concurrent publishes insert). PostgreSQL
-   * takes no such locks.
+   * A table in a statement, read through `index` (forced on MariaDB/MySQL; `PRIMARY` for rows
+   * named by id). A planner misled by the statistics of a young table, or by a backlog of pending
+   * rows, would otherwise scan: by status instead of along the ordering index, or the whole table
+   * instead of by id, which under REPEATABLE READ locks every row and gap it passes, where
+   * concurrent publishes insert. PostgreSQL takes no hint and no such locks.
    */
-  byPrimaryKey(table: string): string {
-    return this.postgres ? this.q(table) : `${this.q(table)} FORCE INDEX (PRIMARY)`;
-  }
-
-  /**
-   * A table in a FROM clause, read through `index` (forced on MariaDB/MySQL): the statements of
-   * the ordering path are cheap only along their index, and a planner misled by the statistics of
-   * a young table (or a backlog of pending rows) would otherwise scan by status instead.
-   */
-  from(table: string, alias: string, index: string): string {
-    return this.postgres ? `${this.q(table)} ${alias}` : `${this.q(table)} ${alias} FORCE INDEX (${this.q(index)})`;
+  from(table: string, index: string, alias?: string): string {
+    const named = alias ? `${this.q(table)} ${alias}` : this.q(table);
+    return this.postgres ? named : `${named} FORCE INDEX (${this.q(index)})`;
   }
 
   /** The database's own time, as the module's `timestamp(3)` columns hold it (so leases never depend on an app server's clock). */
@@ -88,15 +85,26 @@ export class WebhookSqlDialect {
     return new WebhookSqlParams(this.postgres);
   }
 
-  /** Runs one statement; resolves to its rows (for a SELECT) and the number of rows it changed. */
+  /**
+   * Runs one statement; resolves to its rows (for a SELECT) and the number of rows it changed.
+   * Outside a transaction, a statement chosen as a deadlock's victim runs again; inside one, the
+   * error goes to whoever runs the transaction.
+   */
   async run<T = Record<string, unknown>>(sql: string, values: unknown[], runner?: QueryRunner): Promise<{ rows: T[]; affected: number }> {
-    const own = runner ?? this.dataSource.createQueryRunner();
-    try {
-      const result = await own.query(sql, values, true);
-      return { rows: (result.records ?? []) as T[], affected: Number(result.affected ?? 0) };
-    } finally {
-      if (!runner) await own.release();
-    }
+    if (runner?.isTransactionActive) return this.runOn(runner, sql, values);
+    return this.retryingDeadlocks(async () => {
+      const own = runner ?? this.dataSource.createQueryRunner();
+      try {
+        return await this.runOn<T>(own, sql, values);
+      } finally {
+        if (!runner) await own.release();
+      }
+    });
+  }
+
+  private async runOn<T>(runner: QueryRunner, sql: string, values: unknown[]): Promise<{ rows: T[]; affected: number }> {
+    const result = await runner.query(sql, values, true);
+    return { rows: (result.records ?? []) as T[], affected: Number(result.affected ?? 0) };
   }
 
   /**
@@ -106,7 +114,7 @@ export class WebhookSqlDialect {
    * publishes and outcome writes that touch neighbouring index entries). A few tries, each
    * after a short random pause so the two sides do not meet again; then the error stands.
    */
-  async retryingDeadlocks<T>(work: () => Promise<T>): Promise<T> {
+  private async retryingDeadlocks<T>(work: () => Promise<T>): Promise<T> {
     for (let tries = 1; ; tries++) {
       try {
         return await work();
@@ -117,21 +125,23 @@ export class WebhookSqlDialect {
     }
   }
 
-  /** Runs `work` in one transaction on one connection. */
-  async transaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction();
-      const result = await work(runner);
-      await runner.commitTransaction();
-      return result;
-    } catch (err) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw err;
-    } finally {
-      await runner.release();
-    }
+  /** Runs `work` in one transaction on one connection; again, from the start, when the database chose it as a deadlock's victim. */
+  transaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    return this.retryingDeadlocks(async () => {
+      const runner = this.dataSource.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.startTransaction();
+        const result = await work(runner);
+        await runner.commitTransaction();
+        return result;
+      } catch (err) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        throw err;
+      } finally {
+        await runner.release();
+      }
+    });
   }
 }
 
