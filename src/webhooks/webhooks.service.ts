@@ -2,7 +2,7 @@ import { BadRequestException, Inject, Injectable, NotFoundException } from '@nes
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { WebhooksValidationPipe } from './admin/webhooks-validation.pipe.js';
-import { WebhookDeliveryQueue, jobForDelivery } from './engine/webhook-delivery.queue.js';
+import { WebhookDeliveryQueue, jobForDelivery, jobToSendAgain } from './engine/webhook-delivery.queue.js';
 import { WebhookDeliveryRunner } from './engine/webhook-delivery.runner.js';
 import type { WebhookResumedEvent } from './engine/webhook-delivery.runner.js';
 import { notSentWhileDisabled } from './engine/webhook-retry.policy.js';
@@ -18,7 +18,7 @@ import { UNTIL_BEFORE_SINCE } from './endpoints/dto/webhook-fields.js';
 import { UpdateWebhookDto } from './endpoints/dto/update-webhook.dto.js';
 import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service.js';
 import type { WebhookEndpoint } from './endpoints/webhook-endpoint.entity.js';
-import { toWebhookView } from './endpoints/webhook.view.js';
+import { toWebhookView, webhookRef } from './endpoints/webhook.view.js';
 import type { WebhookListItem, WebhookView } from './endpoints/webhook.view.js';
 import { ALL_EVENTS, WEBHOOK_EVENT_NAMES, isWebhookEventName } from './events/webhook-event.js';
 import type { WebhookEventName } from './events/webhook-event.js';
@@ -200,7 +200,7 @@ export class WebhooksService {
     const endpoint = await this.endpoints.get(id, accountId);
     if (await this.breaker.resume(endpoint.id)) {
       await this.breaker.sendHeld(endpoint.id);
-      const event: WebhookResumedEvent = { webhook: { id: endpoint.id, name: endpoint.name, url: endpoint.url } };
+      const event: WebhookResumedEvent = { webhook: webhookRef(endpoint) };
       this.events.emit(WEBHOOK_RESUMED_EVENT, event);
     }
     return this.view(endpoint);
@@ -340,11 +340,8 @@ export class WebhooksService {
     if (!found) throw new NotFoundException('Delivery not found');
     const { delivery } = found;
     await this.store.requeue(deliveryId);
-    // An ended delivery is sent outside its key's order; one still waiting keeps its turn.
-    const ended = delivery.status === 'success' || delivery.status === 'failed';
-    const orderingKey = ended ? null : delivery.orderingKey;
     // Everything the attempt needs goes in the job; the schedule (for a paused webhook's give-up) starts now.
-    await this.queue.enqueueNow({ ...jobForDelivery({ ...delivery, orderingKey }, Date.now()), ...(orderingKey ? { inOrder: true } : {}) });
+    await this.queue.enqueueNow(jobToSendAgain(delivery, Date.now()));
     return { deliveryId, status: 'pending' };
   }
 

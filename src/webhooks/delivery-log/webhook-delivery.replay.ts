@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, In } from 'typeorm';
 import type { Repository } from 'typeorm';
-import { WebhookDeliveryQueue, jobForDelivery } from '../engine/webhook-delivery.queue.js';
+import { WebhookDeliveryQueue, jobToSendAgain } from '../engine/webhook-delivery.queue.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 import type { WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 
@@ -48,10 +48,7 @@ export class WebhookDeliveryReplay {
       // A lease stays, as in `redeliver`: an attempt in flight finishes first.
       await this.deliveries.update({ id: In(batch.map((d) => d.id)) }, { status: 'pending', nextAttemptAt: now, updatedAt: now });
       // As `redeliver` queues one: everything the attempt needs, its schedule starting now.
-      const jobs = batch.map((d) => {
-        const orderingKey = ended(d) ? null : d.orderingKey;
-        return { ...jobForDelivery({ ...d, webhookId, isTest: false, orderingKey }, now.getTime()), ...(orderingKey ? { inOrder: true } : {}) };
-      });
+      const jobs = batch.map((d) => jobToSendAgain({ ...d, webhookId, isTest: false }, now.getTime()));
       await this.queue.enqueue(jobs.filter((_, i) => batch[i].status !== 'retrying'));
       // A delivery waiting for a retry has a delayed job for that attempt: bring it forward.
       const delayed = jobs.filter((_, i) => batch[i].status === 'retrying');

@@ -16,6 +16,7 @@ import type { CreateWebhookDto } from './dto/create-webhook.dto.js';
 import type { UpdateWebhookDto } from './dto/update-webhook.dto.js';
 import { WebhookEndpointCache } from './webhook-endpoint.cache.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { webhookRef } from './webhook.view.js';
 
 /** Payload of the `webhook.disabled` Nest event. */
 export interface WebhookDisabledEvent {
@@ -199,7 +200,7 @@ export class WebhookEndpointsService {
 
   private announceDisabled(endpoint: WebhookEndpoint, reason: string): void {
     this.changed();
-    const event: WebhookDisabledEvent = { webhook: { id: endpoint.id, name: endpoint.name, url: endpoint.url }, reason };
+    const event: WebhookDisabledEvent = { webhook: webhookRef(endpoint), reason };
     this.events.emit(WEBHOOK_DISABLED_EVENT, event);
   }
 

@@ -59,3 +59,8 @@ export function toWebhookView(e: WebhookEndpoint, pausedUntil: Date | null = nul
     pausedUntil,
   };
 }
+
+/** A webhook as the module's Nest events name it: `{ id, name, url }`. */
+export function webhookRef(endpoint: Pick<WebhookEndpoint, 'id' | 'name' | 'url'>): { id: string; name: string; url: string } {
+  return { id: endpoint.id, name: endpoint.name, url: endpoint.url };
+}

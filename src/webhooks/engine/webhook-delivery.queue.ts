@@ -77,6 +77,19 @@ export function jobForDelivery(
   };
 }
 
+/**
+ * The job that sends a delivery again (redeliver, replay): an ended one goes outside its key's
+ * order, one still waiting keeps its turn (`inOrder`). Its schedule counted from `since`.
+ */
+export function jobToSendAgain(
+  d: Parameters<typeof jobForDelivery>[0] & { status: string },
+  since: number,
+): ScheduledWebhookDeliveryJob {
+  const ended = d.status === 'success' || d.status === 'failed';
+  const orderingKey = ended ? null : d.orderingKey;
+  return { ...jobForDelivery({ ...d, orderingKey }, since), ...(orderingKey ? { inOrder: true } : {}) };
+}
+
 /** A job whose data is not a delivery's (a bare or foreign hash): it ends no delivery. */
 export function isDeliveryJob(data: unknown): data is WebhookDeliveryJob {
   const d = data as WebhookDeliveryJob | undefined;

@@ -8,6 +8,7 @@ import { WebhookSecretKeyError } from '../errors/webhook-secret-key.error.js';
 import { WebhookTelemetry } from '../telemetry/webhook.telemetry.js';
 import { WEBHOOK_PAUSED_EVENT, WEBHOOK_RESUMED_EVENT, WEBHOOKS_RESOLVED_OPTIONS, WEBHOOKS_TRANSPORT } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
+import { webhookRef } from '../endpoints/webhook.view.js';
 import { WebhookDeliveryQueue, WebhookDeliveryWait, jobForDelivery } from './webhook-delivery.queue.js';
 import type { WebhookDeliveryJob } from './webhook-delivery.queue.js';
 import { WebhookDeliveryStore } from '../delivery-log/webhook-delivery.store.js';
@@ -86,10 +87,6 @@ function waitFor(answer: Extract<WebhookGateAnswer, { kind: 'wait' }>): number {
     default:
       return Math.max(5, Math.min(answer.waitMs, 2_000)) * (0.5 + r);
   }
-}
-
-function webhookRef(endpoint: WebhookEndpoint): { id: string; name: string; url: string } {
-  return { id: endpoint.id, name: endpoint.name, url: endpoint.url };
 }
 
 /**
@@ -319,9 +316,9 @@ export class WebhookDeliveryRunner {
   private async nextInOrder(work: Work, endpoint: WebhookEndpoint, inline: boolean): Promise<Step['next']> {
     if (!work.orderingKey) return undefined;
     try {
+      // Undefined too when the key's turn is a retrying one: it has its own job for its next attempt.
       const next = await this.store.nextInOrder(work.webhookId, work.orderingKey);
-      // A retrying one (its turn came earlier) has its own job for its next attempt.
-      if (!next || next.status !== 'pending') return undefined;
+      if (!next) return undefined;
       // Its schedule (for a paused webhook's give-up) starts now that its turn has come.
       const job = jobForDelivery(next, Date.now());
       if (inline && !this.stopping) {

@@ -31,18 +31,17 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
       .catch((err: Error) => this.logger.error(`The webhook delivery worker stopped: ${err.message}`));
   }
 
+  /** The first word of a stop (Nest calls it before `beforeApplicationShutdown`): no job is taken from a webhook's line from here on. */
+  onModuleDestroy(): void {
+    this.runner.stop();
+  }
+
   /**
    * Graceful shutdown, before the HTTP agent, the queue and the database close:
    * stop taking jobs and let the attempts in flight finish and be recorded. One
    * that outlasts its lease is left to the reconciler of a running worker.
    */
-  /** The first word of a stop: no job is taken from a webhook's line from here on. */
-  onModuleDestroy(): void {
-    this.runner.stop();
-  }
-
   async beforeApplicationShutdown(): Promise<void> {
-    this.runner.stop();
     const stopped = new AbortController();
     const drained = this.queue.queue.pause(true).catch((err: Error) => {
       this.logger.warn(`The webhook delivery worker could not stop cleanly: ${err.message}`);

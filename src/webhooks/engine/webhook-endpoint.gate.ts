@@ -478,7 +478,8 @@ export class WebhookEndpointGate {
       const handed = pairs.filter((_, j) => j % 2 === 0);
       const admissions = pairs.filter((_, j) => j % 2 === 1);
       const change: WebhookBreakerChange = kind === 'paused' ? { kind, until: new Date(until) } : kind === 'resumed' ? { kind } : undefined;
-      const inline = e.nextToken !== '' && kind !== 'paused' && e.interval === 0 && handed.length > 0;
+      // The script hands the first job the caller's token exactly when it holds the freed slot.
+      const inline = handed.length > 0 && admissions[0] === e.nextToken;
       out.push({ change, handed, admissions, inline, at });
     }
     return out;

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Repository } from 'typeorm';
 import { WebhookDelivery } from '../delivery-log/webhook-delivery.entity.js';
 import { WEBHOOKS_QUEUE } from '../webhooks.constants.js';
+import { deliveryJobId } from '../engine/webhook-delivery.queue.js';
 
 /** The most held deliveries one resume sends on at once; the reconciler and the next jobs take any others. */
 export const WEBHOOK_RESUME_PROMOTE_MAX = 10_000;
@@ -83,8 +84,8 @@ export class WebhookBreakerControl {
         .orderBy('d.nextAttemptAt', 'ASC')
         .take(WEBHOOK_RESUME_PROMOTE_MAX)
         .getMany();
-      // Job ids as the queue makes them: `<delivery id>:<attempt>`, the attempt the job makes.
-      const jobIds = due.map((d) => `${d.id}:${d.attempts + 1}`);
+      // Job ids as the queue makes them, for the attempt each job makes.
+      const jobIds = due.map((d) => deliveryJobId(d.id, d.attempts + 1));
       const delayedKey = this.queue.toKey('delayed');
       const held: string[] = [];
       for (let i = 0; i < jobIds.length; i += LOOKUP_BATCH) {
