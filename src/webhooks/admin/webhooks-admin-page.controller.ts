@@ -5,7 +5,7 @@ import { CreateWebhookDto } from '../endpoints/dto/create-webhook.dto.js';
 import { WEBHOOKS_RESOLVED_OPTIONS } from '../webhooks.constants.js';
 import type { ResolvedWebhooksOptions } from '../webhooks.options.js';
 import { renderWebhooksAdminPage } from './webhooks-admin.page.js';
-import { FastifyRoutePaths, trailingRest } from './webhooks-trailing-slash.js';
+import { FastifyRoutePaths, requestPath, trailingRest } from './webhooks-trailing-slash.js';
 import type { WebhooksAdminUiBundle } from './webhooks-admin.page.js';
 
 /** Whether the create body takes `rateLimit`: the form shows the field only then. */
@@ -46,11 +46,6 @@ function loadBundle(): Promise<WebhooksAdminUiBundle> {
       throw new InternalServerErrorException('The admin page is not built: run npm run build in nestjs-chat-webhooks.');
     });
   return loading;
-}
-
-/** The page's address as the browser asked for it (global prefix and trailing slash included), without its query. */
-function requestPath(req: { originalUrl?: string; url?: string }): string {
-  return (req.originalUrl ?? req.url ?? '').split('?')[0];
 }
 
 /**

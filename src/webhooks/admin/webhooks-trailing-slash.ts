@@ -48,9 +48,12 @@ export function trailingRest(request: { params?: Record<string, unknown> }): str
   return typeof rest === 'string' ? rest : '';
 }
 
+/** The request's address as the browser asked for it (global prefix and trailing slash included), without its query. */
+export function requestPath(request: { originalUrl?: string; url?: string }): string {
+  return (request.originalUrl ?? request.url ?? '').split('?')[0];
+}
+
 /** Whether the request's path (without its query) ends with a slash. */
 export function endsWithSlash(request: { originalUrl?: string; url?: string }): boolean {
-  const url = request.originalUrl ?? request.url ?? '';
-  const path = url.split('?')[0];
-  return path.endsWith('/');
+  return requestPath(request).endsWith('/');
 }

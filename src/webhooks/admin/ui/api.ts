@@ -1,7 +1,7 @@
 // The admin REST API, from the page's own address: /<adminPath>/ui → /<adminPath>.
 import type { AdminScope, Delivery, DeliveryDetail, DeliveryPage, EventInfo, ModuleStats, TestResult, Webhook, WebhookStats } from './types.js';
 
-export const API = location.pathname.replace(/\/ui\/?$/, '');
+const API = location.pathname.replace(/\/ui\/?$/, '');
 const TOKEN_KEY = 'webhooks-admin-token';
 
 let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
@@ -16,6 +16,11 @@ export class ApiError extends Error {
   get unauthorised(): boolean {
     return this.status === 401 || this.status === 403;
   }
+}
+
+/** What an error from the API (or anything else thrown) says to the admin. */
+export function errorText(err: unknown): string {
+  return err instanceof ApiError ? err.message : String(err);
 }
 
 export function onAuthNeeded(listener: (needed: boolean) => void): void {
@@ -84,4 +89,3 @@ export const api = {
     call<{ count: number }>('POST', `/${id(webhookId)}/deliveries/replay`, body),
 };
 
-export type { Delivery };

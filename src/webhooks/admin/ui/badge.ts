@@ -1,5 +1,5 @@
 // A webhook's health badge with its reason, and the one action that fixes it (Resume now, Enable).
-import { api, ApiError } from './api.js';
+import { api, errorText } from './api.js';
 import { button, el } from './dom.js';
 import { healthOf } from './health.js';
 import type { Webhook } from './types.js';
@@ -21,7 +21,7 @@ export function healthBlock(w: Webhook, done: (w: Webhook, said: string) => void
     try {
       done(await action(), ok);
     } catch (err) {
-      out.textContent = err instanceof ApiError ? err.message : String(err);
+      out.textContent = errorText(err);
       out.className = 'status-line inline bad';
       b.disabled = false;
     }

@@ -1,5 +1,5 @@
 // The event catalog: each event's description, a sample payload and, when the API gives one, its schema.
-import { ApiError } from './api.js';
+import { errorText } from './api.js';
 import { groupEvents, loadCatalog } from './catalog.js';
 import { codeBlock, el } from './dom.js';
 import type { Shown } from './main.js';
@@ -32,7 +32,7 @@ export async function showCatalog(root: HTMLElement): Promise<Shown> {
               codeBlock(`Sample of ${e.name}`, JSON.stringify(e.samplePayload, null, 2)),
               e.schema ? codeBlock(`Schema of ${e.name}`, JSON.stringify(e.schema, null, 2)) : null)))));
   } catch (err) {
-    root.replaceChildren(el('h1', { tabindex: '-1' }, 'Event catalog'), el('p', { class: 'bad', role: 'alert' }, err instanceof ApiError ? err.message : String(err)));
+    root.replaceChildren(el('h1', { tabindex: '-1' }, 'Event catalog'), el('p', { class: 'bad', role: 'alert' }, errorText(err)));
   }
   return {};
 }

@@ -1,6 +1,6 @@
 // Deliveries over time: bars with a y-axis, 24 h / 7 d / 30 d, reachable by keyboard
 // (one tab stop, arrow keys between bars); choosing a bar filters the log to its time.
-import { api, ApiError } from './api.js';
+import { api, errorText } from './api.js';
 import { button, el, pct, ms } from './dom.js';
 import type { WebhookStats } from './types.js';
 
@@ -75,7 +75,7 @@ export class Chart {
     try {
       this.draw(given ?? (await api.webhookStats(this.webhookId, hours)), range.bucket);
     } catch (err) {
-      this.summary.textContent = `The chart could not load: ${err instanceof ApiError ? err.message : String(err)}`;
+      this.summary.textContent = `The chart could not load: ${errorText(err)}`;
     }
   }
 

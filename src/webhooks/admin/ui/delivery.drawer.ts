@@ -1,6 +1,6 @@
 // One delivery, opened right under its row in the log: facts, each attempt's request and
 // response, copy buttons, and Redeliver with its result said here.
-import { api, ApiError } from './api.js';
+import { api, errorText } from './api.js';
 import { button, codeBlock, copyButton, el, exactTime, formatBody, ms, plural } from './dom.js';
 import { failureText, heldBy } from './health.js';
 import { report } from './status.js';
@@ -47,7 +47,7 @@ export class DeliveryDrawer {
     try {
       this.render(await api.delivery(this.webhook().id, this.deliveryId));
     } catch (err) {
-      this.body.replaceChildren(el('p', { class: 'bad', role: 'alert' }, err instanceof ApiError ? err.message : String(err)));
+      this.body.replaceChildren(el('p', { class: 'bad', role: 'alert' }, errorText(err)));
     }
   }
 
@@ -71,7 +71,7 @@ export class DeliveryDrawer {
         this.changed();
         setTimeout(() => void this.load(), 1500);
       } catch (err) {
-        report(out, err instanceof ApiError ? err.message : String(err), 'bad');
+        report(out, errorText(err), 'bad');
       } finally {
         redeliver.disabled = false;
       }

@@ -1,7 +1,7 @@
 // Add or edit a webhook: errors under their fields, an HTTPS check before sending, events
 // grouped by family with their descriptions, "All events" standing for every other one.
 import { loadScope, selectedAccount } from './account.js';
-import { api, ApiError } from './api.js';
+import { api, ApiError, errorText } from './api.js';
 import { groupEvents, loadCatalog } from './catalog.js';
 import { el, link } from './dom.js';
 import { fieldOf, plainUrlError } from './form-errors.js';
@@ -53,7 +53,7 @@ export async function showForm(root: HTMLElement, id: string | null): Promise<Sh
   try {
     [editing, catalog, scope] = await Promise.all([id ? api.get(id) : Promise.resolve(null), loadCatalog(), loadScope().catch(() => null)]);
   } catch (err) {
-    root.replaceChildren(link('← All webhooks', href.list(), { class: 'back' }), el('h1', { tabindex: '-1' }, 'Form not shown'), el('p', { class: 'bad', role: 'alert' }, err instanceof ApiError ? err.message : String(err)));
+    root.replaceChildren(link('← All webhooks', href.list(), { class: 'back' }), el('h1', { tabindex: '-1' }, 'Form not shown'), el('p', { class: 'bad', role: 'alert' }, errorText(err)));
     return {};
   }
   const w = editing;

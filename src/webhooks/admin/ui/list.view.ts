@@ -1,6 +1,6 @@
 // The list: every webhook with its health from one call (GET / carries each one's 24 h health).
 import { drawScope, loadScope, rememberAccounts, selectAccount, selectedAccount } from './account.js';
-import { api, ApiError } from './api.js';
+import { api, errorText } from './api.js';
 import { healthBlock } from './badge.js';
 import { button, el, link, ms, pct, timeEl } from './dom.js';
 import { heldBy } from './health.js';
@@ -115,7 +115,7 @@ export async function showList(root: HTMLElement): Promise<Shown> {
       document.documentElement.dataset.listDrawn = String(webhooks.length);
       report(out, said, 'ok');
     } catch (err) {
-      report(out, err instanceof ApiError ? err.message : String(err), 'bad');
+      report(out, errorText(err), 'bad');
     }
     const s = await stats;
     if (s) overviewBox.replaceChildren(overview(s));

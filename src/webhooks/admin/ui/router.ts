@@ -26,10 +26,3 @@ export const href = {
   edit: (id: string) => `#/webhooks/${encodeURIComponent(id)}/edit`,
   delivery: (id: string, deliveryId: string) => `#/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}`,
 };
-
-/** Change the address without drawing the view again (opening or closing a delivery inside the webhook view). */
-export function replaceQuietly(hash: string, push = true): void {
-  if (location.hash === hash) return;
-  if (push) history.pushState(null, '', hash);
-  else history.replaceState(null, '', hash);
-}

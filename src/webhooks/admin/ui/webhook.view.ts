@@ -2,7 +2,7 @@
 // shown first, replay counted before it is sent, the secret with copy and its rotation), the
 // chart and the delivery log.
 import { loadScope } from './account.js';
-import { api, ApiError } from './api.js';
+import { api, errorText } from './api.js';
 import { healthBlock } from './badge.js';
 import { loadCatalog, subscribed } from './catalog.js';
 import { Chart } from './chart.js';
@@ -20,7 +20,6 @@ import type { AdminScope, Webhook, WebhookStats } from './types.js';
 const ROTATION_GRACE_MS = 24 * 3_600_000;
 const rotationKey = (id: string) => `webhooks-admin-rotated:${id}`;
 
-const message = (err: unknown) => (err instanceof ApiError ? err.message : String(err));
 
 export class WebhookView implements Shown {
   private webhook!: Webhook;
@@ -42,7 +41,7 @@ export class WebhookView implements Shown {
       [w, day, this.scope] = await Promise.all([api.get(this.id), api.webhookStats(this.id, 24).catch(() => null), loadScope().catch(() => null)]);
       this.set(w, day);
     } catch (err) {
-      this.root.replaceChildren(link('← All webhooks', href.list(), { class: 'back' }), el('h1', { tabindex: '-1' }, 'Webhook not shown'), el('p', { class: 'bad', role: 'alert' }, message(err)));
+      this.root.replaceChildren(link('← All webhooks', href.list(), { class: 'back' }), el('h1', { tabindex: '-1' }, 'Webhook not shown'), el('p', { class: 'bad', role: 'alert' }, errorText(err)));
       return this;
     }
     this.chart = new Chart(this.id, (from, to, text) => this.log.range(from, to, text));
@@ -163,7 +162,7 @@ export class WebhookView implements Shown {
       this.drawHeader();
       report(this.headerNote, done, 'ok');
     } catch (err) {
-      report(this.headerNote, message(err), 'bad');
+      report(this.headerNote, errorText(err), 'bad');
     }
   }
 
@@ -174,7 +173,7 @@ export class WebhookView implements Shown {
       await api.remove(this.id);
       location.hash = href.list();
     } catch (err) {
-      report(this.headerNote, message(err), 'bad');
+      report(this.headerNote, errorText(err), 'bad');
     }
   }
 
@@ -204,7 +203,7 @@ export class WebhookView implements Shown {
         void this.log.load(true, true);
         void this.refresh();
       } catch (err) {
-        out.replaceChildren(el('p', { class: 'bad' }, message(err)));
+        out.replaceChildren(el('p', { class: 'bad' }, errorText(err)));
       } finally {
         send.disabled = false;
       }
@@ -222,7 +221,7 @@ export class WebhookView implements Shown {
       };
       select.addEventListener('change', draw);
       draw();
-    }, (err: unknown) => preview.replaceChildren(el('p', { class: 'bad' }, message(err))));
+    }, (err: unknown) => preview.replaceChildren(el('p', { class: 'bad' }, errorText(err))));
     return box;
   }
 
@@ -257,7 +256,7 @@ export class WebhookView implements Shown {
             out.replaceChildren(el('p', { class: 'ok' }, `${plural(r.count, `${what()}delivery`, `${what()}deliveries`)} queued again, with their ids.`));
             setTimeout(() => { void this.log.load(true, true); void this.refresh(); }, 800);
           } catch (err) {
-            out.replaceChildren(el('p', { class: 'bad' }, message(err)));
+            out.replaceChildren(el('p', { class: 'bad' }, errorText(err)));
           }
         }, { class: 'primary' });
         out.replaceChildren(
@@ -265,7 +264,7 @@ export class WebhookView implements Shown {
           el('div', { class: 'row' }, go, button('Cancel', () => { out.replaceChildren(); count.focus(); })));
         go.focus();
       } catch (err) {
-        out.replaceChildren(el('p', { class: 'bad' }, message(err)));
+        out.replaceChildren(el('p', { class: 'bad' }, errorText(err)));
       }
     });
     return el('div', {},
@@ -302,7 +301,7 @@ export class WebhookView implements Shown {
         report(out, r.secret ? '' : 'This webhook has no signing secret.', 'muted');
         if (r.secret) value.focus();
       } catch (err) {
-        report(out, message(err), 'bad');
+        report(out, errorText(err), 'bad');
       }
     });
     const rotate = button('Rotate', async () => {
@@ -321,7 +320,7 @@ export class WebhookView implements Shown {
         value.focus();
         void this.refresh();
       } catch (err) {
-        report(out, message(err), 'bad');
+        report(out, errorText(err), 'bad');
       }
     });
     return el('div', {},
