@@ -1,4 +1,4 @@
-import { HttpModule } from '@nestjs/axios';
+import { HttpService } from '@nestjs/axios';
 import { BullModule } from '@nestjs/bull';
 import { ConfigurableModuleBuilder, Inject, Module } from '@nestjs/common';
 import type { DynamicModule, NestModule, Provider, Type } from '@nestjs/common';
@@ -38,6 +38,7 @@ import { webhookEntities } from './webhooks.entities.js';
 import { DEFAULT_EXTRAS, resolveWebhooksExtras, resolveWebhooksOptions } from './webhooks.options.js';
 import type { WebhooksModuleExtras, WebhooksModuleOptions } from './webhooks.options.js';
 import { WebhooksService } from './webhooks.service.js';
+import { createWebhookHttpService } from './engine/webhook-axios.js';
 
 const WEBHOOKS_MODULE_EXTRAS = Symbol('WEBHOOKS_MODULE_EXTRAS');
 /** The controllers this instance of the module serves (none on a worker-only process). */
@@ -76,6 +77,8 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
     WebhookEndpointGate,
     WebhookDeliveryQueue,
     WebhookAfterCommit,
+    // The module's own, not the host's or axios' global instance: see createWebhookHttpService.
+    { provide: HttpService, useFactory: createWebhookHttpService },
     WebhookHttpSender,
     {
       provide: WEBHOOKS_TRANSPORT,
@@ -103,7 +106,6 @@ function shapeModule(definition: DynamicModule, given: WebhooksModuleExtras): Dy
       ...(definition.imports ?? []),
       TypeOrmModule.forFeature(webhookEntities),
       BullModule.registerQueue({ name: WEBHOOKS_QUEUE, settings: WEBHOOKS_QUEUE_SETTINGS }),
-      HttpModule,
     ],
     controllers,
     providers,

@@ -50,17 +50,13 @@ export class WebhookHttpSender implements WebhookTransport, OnApplicationShutdow
     }
     try {
       // `axiosRef` directly: HttpService's Observable wrapper adds nothing to one request but cost.
+      // The module's own instance (createWebhookHttpService): text out, any status an answer, no redirects.
       const response = await this.http.axiosRef.request<string>({
         url: request.url,
         method: 'POST',
         headers: request.headers,
         data: request.body,
         timeout: this.options.requestTimeoutMs,
-        maxRedirects: 0,
-        responseType: 'text',
-        transformRequest: [(data: unknown) => data],
-        transformResponse: [(data: unknown) => data],
-        validateStatus: () => true,
         adapter: this.adapter,
       });
       const headers: Record<string, string> = {};
