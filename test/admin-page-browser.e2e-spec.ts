@@ -245,11 +245,14 @@ describe('the admin page in a browser', () => {
     expect(await page.locator('button', { hasText: 'Older deliveries' }).isVisible()).toBe(false);
     expect(await page.locator('#filter-since').inputValue()).toMatch(/T\d\d:00$/);
     expect(await page.locator('#filter-until').inputValue()).toMatch(/T\d\d:00$/);
+    // The heading changes as the range is chosen, the bars once its stats have come: wait for those.
     await page.getByRole('button', { name: '7 d' }).click();
     await waitText('#chart-heading', 'Last 7 days');
+    await page.locator('.plot .bar').nth(27).waitFor();
     expect(await page.locator('.plot .bar').count()).toBe(28);
     await page.getByRole('button', { name: '30 d' }).click();
     await waitText('#chart-heading', 'Last 30 days');
+    await page.locator('.plot .bar').nth(29).waitFor();
     expect(await page.locator('.plot .bar').count()).toBe(30);
     await page.getByRole('button', { name: '24 h' }).click();
     await waitText('#chart-heading', 'Last 24 hours');
