@@ -69,9 +69,7 @@ export class WebhookDeliveryWriter {
   private readonly sql: WebhookSqlDialect;
   private readonly q = (name: string) => this.sql.q(name);
   private readonly inserts = new WebhookGroupCommit<NewWebhookDelivery, boolean>((rows) => this.insertRows(rows), 500);
-  // Two outcome batches at once: an attempt's slot is held until its outcome is written, so the
-  // wait for a batch already under way would add to every attempt's turn at its webhook.
-  private readonly outcomes = new WebhookGroupCommit<PendingOutcome, boolean>((records) => this.recordNow(records), 200, 2);
+  private readonly outcomes = new WebhookGroupCommit<PendingOutcome, boolean>((records) => this.recordNow(records), 200);
 
   constructor(@InjectDataSource() dataSource: DataSource) {
     this.sql = new WebhookSqlDialect(dataSource);

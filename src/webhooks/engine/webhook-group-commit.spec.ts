@@ -66,28 +66,4 @@ describe('WebhookGroupCommit', () => {
     expect(answers).toEqual(['a@1', 'a@2', 'b@1']);
     expect(batches).toEqual([['a', 'a', 'b'], ['a']]);
   });
-
-  it('with parallel 2, writes a second batch while the first is under way, never a third', async () => {
-    const batches: number[][] = [];
-    const holds: Array<() => void> = [];
-    const commit = new WebhookGroupCommit<number, number>(async (items) => {
-      batches.push(items);
-      await new Promise<void>((r) => holds.push(r));
-      return items;
-    }, 200, 2);
-    const first = commit.add(1);
-    await new Promise((r) => setImmediate(r));
-    const second = commit.add(2);
-    await new Promise((r) => setImmediate(r));
-    const third = [3, 4].map((i) => commit.add(i));
-    await new Promise((r) => setTimeout(r, 10));
-    expect(batches).toEqual([[1], [2]]);
-    holds[1]();
-    await expect(second).resolves.toBe(2);
-    await new Promise((r) => setTimeout(r, 10));
-    expect(batches).toEqual([[1], [2], [3, 4]]);
-    holds[0]();
-    holds[2]();
-    await expect(Promise.all([first, ...third])).resolves.toEqual([1, 3, 4]);
-  });
 });

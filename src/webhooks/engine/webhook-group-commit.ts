@@ -5,19 +5,16 @@ export const NEXT_BATCH: unique symbol = Symbol('NEXT_BATCH');
  * Collects work from concurrent callers and runs it as one batch: whatever
  * arrives while a batch is being written goes into the next one. An idle
  * caller waits only for the next turn of the event loop; under load, batches
- * grow by themselves, and a statement carries many rows. With `parallel` above 1,
- * that many batches are written at once (on as many connections): what arrives
- * while one is written need not wait for it to end.
+ * grow by themselves, and a statement carries many rows.
  */
 export class WebhookGroupCommit<T, R> {
   private queue: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
-  private running = 0;
+  private running = false;
   private scheduled = false;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<Array<R | typeof NEXT_BATCH>>,
     private readonly maxBatch = 200,
-    private readonly parallel = 1,
   ) {}
 
   /** Resolves once the batch holding `item` is written, to what `flush` answered for it. */
@@ -30,11 +27,11 @@ export class WebhookGroupCommit<T, R> {
 
   /** Resolves once nothing is waiting and no batch is being written. */
   async drain(): Promise<void> {
-    while (this.running > 0 || this.scheduled || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+    while (this.running || this.scheduled || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
   }
 
   private kick(): void {
-    if (this.running >= this.parallel || this.scheduled) return;
+    if (this.running || this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -43,8 +40,8 @@ export class WebhookGroupCommit<T, R> {
   }
 
   private async next(): Promise<void> {
-    if (this.running >= this.parallel || this.queue.length === 0) return;
-    this.running++;
+    if (this.running || this.queue.length === 0) return;
+    this.running = true;
     const batch = this.queue.splice(0, this.maxBatch);
     try {
       const results = await this.flush(batch.map((b) => b.item));
@@ -57,7 +54,7 @@ export class WebhookGroupCommit<T, R> {
     } catch (err) {
       for (const b of batch) b.reject(err);
     } finally {
-      this.running--;
+      this.running = false;
       if (this.queue.length > 0) this.kick();
     }
   }
