@@ -105,6 +105,28 @@ describe.each(['mariadb', 'postgres'] as const)('the delivery writer under the f
     expect(row.status).toBe('success');
   });
 
+  it('writes each outcome of a batch to its own row, the values they share and those they do not', async () => {
+    const [second, failing, ...fresh] = await deliveries(4);
+    expect(await writer.record(outcome(second, 1, 500))).toBe(true);
+
+    // One batch: attempt 2 of one delivery, a 503 and two 2xx: some columns alike, some not.
+    const batch = [outcome(second, 2), outcome(failing, 1, 503), ...fresh.map((id) => outcome(id, 1))];
+    expect(await within(Promise.all(batch.map((o) => writer.record(o))), 10_000, 'the batch')).toEqual([true, true, true, true]);
+
+    const q = engine === 'postgres' ? '"' : '`';
+    const list = [second, failing, ...fresh].map((_, i) => (engine === 'postgres' ? `$${i + 1}` : '?')).join(', ');
+    const rows: Array<{ id: string; status: string; attempts: number; statusCode: number; nextAttemptAt: Date | null }> = await host.dataSource.query(
+      `SELECT id, status, attempts, ${q}statusCode${q} AS "statusCode", ${q}nextAttemptAt${q} AS "nextAttemptAt" FROM webhook_deliveries WHERE id IN (${list})`,
+      [second, failing, ...fresh],
+    );
+    const byId = new Map(rows.map((r) => [r.id, { status: r.status, attempts: Number(r.attempts), statusCode: Number(r.statusCode), retries: r.nextAttemptAt !== null }]));
+    expect(byId.get(second)).toEqual({ status: 'success', attempts: 2, statusCode: 200, retries: false });
+    expect(byId.get(failing)).toEqual({ status: 'retrying', attempts: 1, statusCode: 503, retries: true });
+    for (const id of fresh) expect(byId.get(id)).toEqual({ status: 'success', attempts: 1, statusCode: 200, retries: false });
+    const attempts = await attemptRows([second, failing, ...fresh]);
+    expect(attempts.filter((a) => a.deliveryId === second).map((a) => a.attempt)).toEqual([1, 2]);
+  });
+
   it('answers false, without throwing, for a single stale outcome', async () => {
     const [id] = await deliveries(1);
     expect(await writer.record(outcome(id, 1))).toBe(true);

@@ -276,6 +276,10 @@ if (process.env.BENCH_TRACE) {
   wrap(WebhookEndpointGate.prototype, 'acquire', 'gate.acquire');
   wrap(WebhookEndpointGate.prototype, 'release', 'gate.release');
   wrap(WebhookHttpSender.prototype, 'send', 'sender.send');
+  const { WebhookSqlDialect } = await dist('webhooks/engine/webhook-sql.dialect.js');
+  wrap(WebhookSqlDialect.prototype, 'transaction', 'sql.transaction');
+  const { MysqlQueryRunner } = await import('typeorm/driver/mysql/MysqlQueryRunner.js');
+  wrap(MysqlQueryRunner.prototype, 'connect', 'mysql: a pool connection');
 }
 
 /** BENCH_TRACE: every 100 ms, the webhook's slots taken and line length, Bull's counts and deliveries accepted. */

@@ -40,6 +40,12 @@ export function clip(text: string | null, max = ERROR_MAX): string | null {
   return text === null || text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** Whether two parameter values are the same (times by their instant). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return a === b;
+}
+
 /** Thrown inside the fast path's transaction to roll it back: some row had moved on. */
 class StaleOutcome extends Error {}
 
@@ -229,10 +235,15 @@ export class WebhookDeliveryWriter {
     const q = this.q;
     const p = this.sql.params();
     const now = new Date();
+    // A value the whole batch shares (under load most outcomes are alike: 2xx, attempt 1, no error)
+    // is one parameter; only the others take a CASE over the ids.
     const column = (name: string, type: Parameters<WebhookSqlParams['p']>[1], value: (r: PendingOutcome) => unknown) =>
-      batch.length === 1
-        ? `${q(name)} = ${p.p(value(batch[0]), type)}`
-        : `${q(name)} = CASE ${q('id')} ${batch.map((r) => `WHEN ${p.p(r.deliveryId)} THEN ${p.p(value(r), type)}`).join(' ')} END`;
+      `${q(name)} = ${byId(type, value)}`;
+    const byId = (type: Parameters<WebhookSqlParams['p']>[1], value: (r: PendingOutcome) => unknown) => {
+      const values = batch.map(value);
+      if (values.every((v) => sameValue(v, values[0]))) return p.p(values[0], type);
+      return `CASE ${q('id')} ${batch.map((r, i) => `WHEN ${p.p(r.deliveryId)} THEN ${p.p(values[i], type)}`).join(' ')} END`;
+    };
     const sets = [
       column('status', 'text', (r) => r.status),
       column('attempts', 'int', (r) => r.attempt),
@@ -249,10 +260,7 @@ export class WebhookDeliveryWriter {
     const open = `(${q('status')} IN ('pending', 'retrying') OR (${q('status')} = 'failed' AND ${q('nextAttemptAt')} IS NULL AND ${q('error')} LIKE '${NOT_SENT_WHILE_DISABLED}%'))`;
     // The ids as an IN list, so the rows are found by primary key, each locked alone.
     const ids = batch.map((r) => p.p(r.deliveryId)).join(', ');
-    const expected =
-      batch.length === 1
-        ? p.p(batch[0].attempt - 1, 'int')
-        : `CASE ${q('id')} ${batch.map((r) => `WHEN ${p.p(r.deliveryId)} THEN ${p.p(r.attempt - 1, 'int')}`).join(' ')} END`;
+    const expected = byId('int', (r) => r.attempt - 1);
     const fence = `${q('id')} IN (${ids}) AND ${q('attempts')} = ${expected} AND ${open}`;
     const result = await this.sql.run(`UPDATE ${this.sql.from('webhook_deliveries', 'PRIMARY')} SET ${sets.join(', ')} WHERE ${fence}`, p.values, runner);
     return result.affected;
