@@ -313,7 +313,8 @@ export class WebhooksService {
     return {
       ...toSummary(delivery),
       payload: delivery.payload,
-      requestHeaders: delivery.requestHeaders ?? null,
+      // The last attempt's, from its own row (older rows kept a copy on the delivery).
+      requestHeaders: attempts.at(-1)?.requestHeaders ?? delivery.requestHeaders ?? null,
       responseBody: delivery.responseBody ?? null,
       attemptLog: attempts.map((a) => ({
         attempt: a.attempt,

@@ -229,12 +229,19 @@ async function profiling(file) {
   const { Session } = await import('node:inspector/promises');
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
+  // BENCH_PROFILE_HEAP=1: where the round allocates (a sampling heap profile, collected objects included) instead of where it spends CPU.
+  const heap = Boolean(process.env.BENCH_PROFILE_HEAP);
+  if (heap) {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  } else {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   return {
     stop: async () => {
-      const { profile } = await session.post('Profiler.stop');
-      writeFileSync(file, JSON.stringify(profile));
+      const { profile } = await session.post(heap ? 'HeapProfiler.stopSampling' : 'Profiler.stop');
+      writeFileSync(heap ? file.replace(/\.cpuprofile$/, '.heapprofile') : file, JSON.stringify(profile));
       session.disconnect();
     },
   };

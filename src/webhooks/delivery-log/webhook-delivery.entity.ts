@@ -58,7 +58,10 @@ export class WebhookDelivery {
   @Column({ type: 'json', nullable: true })
   responseBody?: string | null;
 
-  /** The last attempt's request headers. */
+  /**
+   * The last attempt's request headers, on rows written by earlier versions: they are now kept
+   * only on the attempt's own row (`webhook_delivery_attempts`), where the delivery's detail reads them.
+   */
   @Column({ type: 'simple-json', nullable: true })
   requestHeaders?: Record<string, string> | null;
 

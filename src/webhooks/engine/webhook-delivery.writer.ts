@@ -31,7 +31,7 @@ export interface WebhookAttemptRecord {
   nextAttemptAt: Date | null;
 }
 
-/** An outcome as the group commit holds it: its request headers made JSON once, for the delivery row and the attempt row alike. */
+/** An outcome as the group commit holds it: its request headers made JSON once (a stale outcome may be written twice). */
 type PendingOutcome = WebhookAttemptRecord & { requestHeadersJson: string };
 
 const ERROR_MAX = 1000;
@@ -251,7 +251,6 @@ export class WebhookDeliveryWriter {
       column('durationMs', 'int', (r) => r.durationMs),
       column('error', 'text', (r) => clip(r.error)),
       column('responseBody', 'json', (r) => (r.responseBody === null ? null : JSON.stringify(r.responseBody))),
-      column('requestHeaders', 'text', (r) => r.requestHeadersJson),
       column('nextAttemptAt', 'time', (r) => r.nextAttemptAt),
       `${q('lockedUntil')} = NULL`,
       `${q('updatedAt')} = ${p.p(now, 'time')}`,
