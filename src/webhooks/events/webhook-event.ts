@@ -29,8 +29,3 @@ const names = new Set<string>(WEBHOOK_EVENT_NAMES);
 export function isWebhookEventName(value: unknown): value is WebhookEventName {
   return typeof value === 'string' && names.has(value);
 }
-
-/** Whether a subscription list (names or `*`) covers an event. */
-export function isSubscribed(subscriptions: readonly string[], event: string): boolean {
-  return subscriptions.includes(ALL_EVENTS) || subscriptions.includes(event);
-}
