@@ -5,7 +5,7 @@ import type { WebhookDelivery, WebhookDeliveryStatus } from '../delivery-log/web
 import { NEXT_BATCH, WebhookGroupCommit } from './webhook-group-commit.js';
 import { NOT_SENT_WHILE_DISABLED } from './webhook-retry.policy.js';
 import { WebhookSqlDialect, sqlErrorCode } from './webhook-sql.dialect.js';
-import type { WebhookSqlParams } from './webhook-sql.dialect.js';
+import type { WebhookSqlType } from './webhook-sql.dialect.js';
 
 export type NewWebhookDelivery = Pick<
   WebhookDelivery,
@@ -30,9 +30,6 @@ export interface WebhookAttemptRecord {
   status: WebhookDeliveryStatus;
   nextAttemptAt: Date | null;
 }
-
-/** An outcome as the group commit holds it: its request headers made JSON once (a stale outcome may be written twice). */
-type PendingOutcome = WebhookAttemptRecord & { requestHeadersJson: string };
 
 const ERROR_MAX = 1000;
 
@@ -75,7 +72,7 @@ export class WebhookDeliveryWriter {
   private readonly sql: WebhookSqlDialect;
   private readonly q = (name: string) => this.sql.q(name);
   private readonly inserts = new WebhookGroupCommit<NewWebhookDelivery, boolean>((rows) => this.insertRows(rows), 500);
-  private readonly outcomes = new WebhookGroupCommit<PendingOutcome, boolean>((records) => this.recordNow(records), 200);
+  private readonly outcomes = new WebhookGroupCommit<WebhookAttemptRecord, boolean>((records) => this.recordNow(records), 200);
 
   constructor(@InjectDataSource() dataSource: DataSource) {
     this.sql = new WebhookSqlDialect(dataSource);
@@ -100,7 +97,7 @@ export class WebhookDeliveryWriter {
    * false when it does not (deleted with its webhook, or recorded by another worker).
    */
   record(record: WebhookAttemptRecord): Promise<boolean> {
-    return this.outcomes.add({ ...record, requestHeadersJson: JSON.stringify(record.requestHeaders) });
+    return this.outcomes.add(record);
   }
 
   /** Resolves once every write handed in so far is done (for a graceful stop). */
@@ -169,11 +166,11 @@ export class WebhookDeliveryWriter {
     return new Set(rows.map((r) => r.id));
   }
 
-  private async recordNow(records: PendingOutcome[]): Promise<Array<boolean | typeof NEXT_BATCH>> {
+  private async recordNow(records: WebhookAttemptRecord[]): Promise<Array<boolean | typeof NEXT_BATCH>> {
     // One outcome per delivery in a batch: a second one of the same delivery goes in the next batch.
     const seen = new Set<string>();
-    const batch: PendingOutcome[] = [];
-    const later = new Set<PendingOutcome>();
+    const batch: WebhookAttemptRecord[] = [];
+    const later = new Set<WebhookAttemptRecord>();
     for (const r of records) {
       if (seen.has(r.deliveryId)) later.add(r);
       else batch.push(r);
@@ -188,7 +185,7 @@ export class WebhookDeliveryWriter {
    * moves fewer (a stale or duplicate outcome among them), that transaction is rolled back
    * and the batch is written again with its rows locked first, logging only the current ones.
    */
-  private async writeOutcomes(batch: PendingOutcome[]): Promise<Set<PendingOutcome>> {
+  private async writeOutcomes(batch: WebhookAttemptRecord[]): Promise<Set<WebhookAttemptRecord>> {
     if (batch.length === 0) return new Set();
     const all = await this.sql
       .transaction(async (runner) => {
@@ -212,7 +209,7 @@ export class WebhookDeliveryWriter {
   }
 
   /** Locks the batch's rows and answers the records whose delivery still stands where their attempt began. */
-  private async lockCurrent(batch: PendingOutcome[], runner: QueryRunner): Promise<PendingOutcome[]> {
+  private async lockCurrent(batch: WebhookAttemptRecord[], runner: QueryRunner): Promise<WebhookAttemptRecord[]> {
     const q = this.q;
     const p = this.sql.params();
     const ids = batch.map((r) => p.p(r.deliveryId)).join(', ');
@@ -231,15 +228,14 @@ export class WebhookDeliveryWriter {
   }
 
   /** The fenced write: each row changes only while it has made one attempt fewer than this one. */
-  private async updateDeliveries(batch: PendingOutcome[], runner: QueryRunner): Promise<number> {
+  private async updateDeliveries(batch: WebhookAttemptRecord[], runner: QueryRunner): Promise<number> {
     const q = this.q;
     const p = this.sql.params();
     const now = new Date();
     // A value the whole batch shares (under load most outcomes are alike: 2xx, attempt 1, no error)
     // is one parameter; only the others take a CASE over the ids.
-    const column = (name: string, type: Parameters<WebhookSqlParams['p']>[1], value: (r: PendingOutcome) => unknown) =>
-      `${q(name)} = ${byId(type, value)}`;
-    const byId = (type: Parameters<WebhookSqlParams['p']>[1], value: (r: PendingOutcome) => unknown) => {
+    const column = (name: string, type: WebhookSqlType, value: (r: WebhookAttemptRecord) => unknown) => `${q(name)} = ${byId(type, value)}`;
+    const byId = (type: WebhookSqlType, value: (r: WebhookAttemptRecord) => unknown) => {
       const values = batch.map(value);
       if (values.every((v) => sameValue(v, values[0]))) return p.p(values[0], type);
       return `CASE ${q('id')} ${batch.map((r, i) => `WHEN ${p.p(r.deliveryId)} THEN ${p.p(values[i], type)}`).join(' ')} END`;
@@ -265,13 +261,13 @@ export class WebhookDeliveryWriter {
     return result.affected;
   }
 
-  private async insertAttempts(records: PendingOutcome[], runner: QueryRunner): Promise<void> {
+  private async insertAttempts(records: WebhookAttemptRecord[], runner: QueryRunner): Promise<void> {
     const q = this.q;
     const p = this.sql.params();
     const columns = ['deliveryId', 'attempt', 'at', 'success', 'statusCode', 'durationMs', 'error', 'requestHeaders', 'responseHeaders', 'responseBody'];
     const values = records.map((r) =>
       p.row([
-        r.deliveryId, r.attempt, r.at, r.success, r.statusCode, r.durationMs, clip(r.error), r.requestHeadersJson,
+        r.deliveryId, r.attempt, r.at, r.success, r.statusCode, r.durationMs, clip(r.error), JSON.stringify(r.requestHeaders),
         r.statusCode !== null && r.responseHeaders ? JSON.stringify(r.responseHeaders) : null, r.responseBody === null ? null : JSON.stringify(r.responseBody),
       ]),
     );
