@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, In } from 'typeorm';
 import type { Repository } from 'typeorm';
-import { WebhookDeliveryQueue, jobToSendAgain } from '../engine/webhook-delivery.queue.js';
+import { WebhookDeliveryQueue, hasEnded, jobToSendAgain } from '../engine/webhook-delivery.queue.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 import type { WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 
@@ -42,8 +42,7 @@ export class WebhookDeliveryReplay {
       if (batch.length === 0) break;
       const now = new Date();
       // Ended deliveries go outside their key's order (first, so none holds a later one back meanwhile); waiting ones keep their turn.
-      const ended = (d: (typeof batch)[number]) => d.status === 'success' || d.status === 'failed';
-      const leaving = batch.filter((d) => d.orderingKey && ended(d)).map((d) => d.id);
+      const leaving = batch.filter((d) => d.orderingKey && hasEnded(d.status)).map((d) => d.id);
       if (leaving.length > 0) await this.deliveries.update({ id: In(leaving) }, { orderingKey: null, orderingSeq: null });
       // A lease stays, as in `redeliver`: an attempt in flight finishes first.
       await this.deliveries.update({ id: In(batch.map((d) => d.id)) }, { status: 'pending', nextAttemptAt: now, updatedAt: now });

@@ -77,6 +77,11 @@ export function jobForDelivery(
   };
 }
 
+/** Whether a delivery has ended (delivered, or failed for good): sent again, it goes outside its key's order. */
+export function hasEnded(status: string): boolean {
+  return status === 'success' || status === 'failed';
+}
+
 /**
  * The job that sends a delivery again (redeliver, replay): an ended one goes outside its key's
  * order, one still waiting keeps its turn (`inOrder`). Its schedule counted from `since`.
@@ -85,8 +90,7 @@ export function jobToSendAgain(
   d: Parameters<typeof jobForDelivery>[0] & { status: string },
   since: number,
 ): ScheduledWebhookDeliveryJob {
-  const ended = d.status === 'success' || d.status === 'failed';
-  const orderingKey = ended ? null : d.orderingKey;
+  const orderingKey = hasEnded(d.status) ? null : d.orderingKey;
   return { ...jobForDelivery({ ...d, orderingKey }, since), ...(orderingKey ? { inOrder: true } : {}) };
 }
 
