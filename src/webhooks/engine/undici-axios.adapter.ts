@@ -15,7 +15,8 @@ const UTF8 = new TextDecoder('utf-8');
 
 function flatHeaders(config: InternalAxiosRequestConfig): Record<string, string> {
   const out: Record<string, string> = {};
-  const json = config.headers instanceof AxiosHeaders ? config.headers.toJSON() : AxiosHeaders.from(config.headers).toJSON();
+  // `from` hands back the instance axios already made, or makes one of a plain object.
+  const json = AxiosHeaders.from(config.headers).toJSON();
   for (const name in json) {
     const value = json[name];
     if (value !== undefined && value !== null) out[name] = String(value);
@@ -44,10 +45,11 @@ export function createUndiciAdapter(options: UndiciAdapterOptions): AxiosAdapter
       let headers: Record<string, string | string[] | undefined> = {};
       const chunks: Buffer[] = [];
       let size = 0;
+      const signal = config.signal as AbortSignal | undefined;
 
       const end = () => {
         clearTimeout(timer);
-        config.signal?.removeEventListener?.('abort', onAbort);
+        signal?.removeEventListener('abort', onAbort);
       };
       const fail = (err: Error) => {
         if (settled) return;
@@ -78,10 +80,9 @@ export function createUndiciAdapter(options: UndiciAdapterOptions): AxiosAdapter
       const timer = config.timeout
         ? setTimeout(() => fail(Object.assign(new Error(`Timed out after ${config.timeout} ms`), { code: 'ETIMEDOUT', phase })), config.timeout)
         : undefined;
-      const signal = config.signal as AbortSignal | undefined;
       const onAbort = () => fail(signal?.reason instanceof Error ? signal.reason : new Error('The request was aborted'));
       if (signal?.aborted) return onAbort();
-      signal?.addEventListener?.('abort', onAbort, { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
 
       let url: URL;
       try {

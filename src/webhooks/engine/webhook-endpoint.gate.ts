@@ -479,7 +479,7 @@ export class WebhookEndpointGate {
       const admissions = pairs.filter((_, j) => j % 2 === 1);
       const change: WebhookBreakerChange = kind === 'paused' ? { kind, until: new Date(until) } : kind === 'resumed' ? { kind } : undefined;
       // The script hands the first job the caller's token exactly when it holds the freed slot.
-      const inline = handed.length > 0 && admissions[0] === e.nextToken;
+      const inline = e.nextToken !== '' && handed.length > 0 && admissions[0] === e.nextToken;
       out.push({ change, handed, admissions, inline, at });
     }
     return out;
