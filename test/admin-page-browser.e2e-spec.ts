@@ -303,6 +303,26 @@ describe('the admin page in a browser', () => {
     expect((await host.http.get(`${host.admin}/${crmId}`)).body.enabled).toBe(true);
   });
 
+  it('reads the 24 h stats once per refresh, for the health and the chart alike', async () => {
+    const seen = { webhook: 0, stats: 0 };
+    const path = (url: string) => new URL(url).pathname;
+    const isStats = (url: string) => path(url) === `${host.admin}/${crmId}/stats` && new URL(url).searchParams.get('hours') === '24';
+    const count = (req: { url(): string }) => {
+      if (path(req.url()) === `${host.admin}/${crmId}`) seen.webhook++;
+      else if (isStats(req.url())) seen.stats++;
+    };
+    page.on('request', count);
+    try {
+      // A refresh asks for the webhook and its 24 h stats together (the webhook first); the chart, on its 24 h range, draws those.
+      await page.waitForRequest((r) => isStats(r.url()), { timeout: 15_000 });
+      await page.waitForRequest((r) => isStats(r.url()), { timeout: 15_000 });
+      expect(seen.stats).toBe(2);
+      expect(seen.webhook).toBe(2);
+    } finally {
+      page.off('request', count);
+    }
+  }, 45_000);
+
   it("edits the webhook's rate limit and its order", async () => {
     await page.getByRole('link', { name: 'Edit' }).click();
     await page.getByLabel('Rate limit (requests per second)').fill('2.5');

@@ -79,6 +79,11 @@ export class Chart {
     }
   }
 
+  /** The chart again over its range; `day`: the 24 h stats the caller has just read, drawn as they are when that is the range shown. */
+  reload(day: WebhookStats | null): Promise<void> {
+    return this.load(this.hours, this.hours === 24 ? day ?? undefined : undefined);
+  }
+
   private draw(s: WebhookStats, size: number): void {
     const bars = buckets(s.perHour, size);
     const top = axisTop(Math.max(0, ...bars.map((b) => b.success + b.failed)));

@@ -20,7 +20,6 @@ import type { AdminScope, Webhook, WebhookStats } from './types.js';
 const ROTATION_GRACE_MS = 24 * 3_600_000;
 const rotationKey = (id: string) => `webhooks-admin-rotated:${id}`;
 
-
 export class WebhookView implements Shown {
   private webhook!: Webhook;
   private scope: AdminScope | null = null;
@@ -80,7 +79,7 @@ export class WebhookView implements Shown {
       const before = JSON.stringify(this.webhook);
       this.set(w, day);
       if (JSON.stringify(this.webhook) !== before) this.drawHeader();
-      void this.chart.load();
+      void this.chart.reload(day);
     } catch {
       // The log marks itself stale when the API is down.
     }
