@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import crypto from 'node:crypto';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import type { QueryRunner } from 'typeorm';
@@ -284,5 +285,57 @@ describe("a webhook's line hands on no more jobs than it has slots", () => {
     expect(await ask('d3')).toBe('skip');
     expect(await slots()).toBe(2);
     await gate.forget(webhookId);
+  });
+});
+
+describe('one gate call for attempts to several webhooks', () => {
+  let host: WebhooksHost;
+
+  beforeAll(async () => {
+    host = await bootWebhooksHost({ options: { perEndpointConcurrency: 2 } });
+  });
+
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it("sends each webhook's keys once and keeps each webhook's own cap and line", async () => {
+    const gate = host.app.get(WebhookEndpointGate);
+    const queue = host.app.get<Queue<WebhookDeliveryJob>>(getQueueToken(WEBHOOKS_QUEUE));
+    const client = queue.client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const keyCounts: number[] = [];
+    for (const name of ['webhooksAcquire', 'webhooksRelease']) {
+      const original = client[name].bind(client);
+      client[name] = (...args: unknown[]) => {
+        keyCounts.push(Number(args[0]));
+        return original(...args);
+      };
+    }
+    const [a, b] = [crypto.randomUUID(), crypto.randomUUID()];
+    const job = (webhookId: string, n: number) => ({ webhookId, deliveryId: `${webhookId.slice(0, 8)}-${n}`, attempt: 1, job: `job ${n} of ${webhookId}`, token: WebhookEndpointGate.admissionToken() });
+    const jobs = [job(a, 1), job(b, 1), job(a, 2), job(b, 2), job(a, 3), job(b, 3), job(a, 4)];
+    // Admitted in one turn of the event loop: one script call for all seven.
+    const answers = await gate.admit(jobs);
+    expect(answers.map((x) => x.kind)).toEqual(['go', 'go', 'go', 'go', 'parked', 'parked', 'parked']);
+    expect(keyCounts).toEqual([14]);
+    const key = (id: string, name: string) => queue.toKey(`ep:${id}:${name}`);
+    expect(await queue.client.lrange(key(a, 'line'), 0, -1)).toEqual([`${jobs[4].deliveryId}:1`, `${jobs[6].deliveryId}:1`]);
+    expect(await queue.client.lrange(key(b, 'line'), 0, -1)).toEqual([`${jobs[5].deliveryId}:1`]);
+
+    // Both webhooks' first attempts end in one call: each hands its freed slot to its own line's oldest job.
+    const [nextA, nextB] = [WebhookEndpointGate.token(), WebhookEndpointGate.token()];
+    const [ra, rb] = await Promise.all([
+      gate.release(a, jobs[0].deliveryId, 1, 'success', 5, null, 0, jobs[0].token, nextA),
+      gate.release(b, jobs[1].deliveryId, 1, 'success', 5, null, 0, jobs[1].token, nextB),
+    ]);
+    expect(keyCounts).toEqual([14, 14]);
+    expect([ra.handed, ra.inline, rb.handed, rb.inline]).toEqual([[jobs[4].job], true, [jobs[5].job], true]);
+    expect(await queue.client.hget(key(a, 'owner'), jobs[4].deliveryId)).toBe(nextA);
+    expect(await queue.client.zcard(key(a, 'slots'))).toBe(2);
+    expect(await queue.client.zcard(key(b, 'slots'))).toBe(2);
+    expect(await queue.client.lrange(key(a, 'line'), 0, -1)).toEqual([`${jobs[6].deliveryId}:1`]);
+    expect(await queue.client.llen(key(b, 'line'))).toBe(0);
+    // Every key has its time to live.
+    for (const id of [a, b]) for (const name of ['slots', 'owner', 'done']) expect(await queue.client.pttl(key(id, name))).toBeGreaterThan(0);
   });
 });

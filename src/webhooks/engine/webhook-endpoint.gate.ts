@@ -59,9 +59,11 @@ export interface WebhookGateRelease {
  *   KEYS[5] <base>:done    zset   "<delivery id>:<attempt>" of attempts made lately, scored by when
  *   KEYS[6] <base>:line    list   "<delivery id>:<attempt>" of jobs waiting for a slot, oldest first
  *   KEYS[7] <base>:parked  hash   "<delivery id>:<attempt>" → the waiting job's data
- * The scripts take the seven keys of each entry in turn (one call serves many attempts, of any
- * webhooks), read the time from Redis itself (so workers whose clocks disagree share one clock),
- * and give every key a time to live, so a deleted webhook's keys that a late call re-creates expire.
+ * One call serves many attempts, of any webhooks: KEYS holds the seven keys of each webhook
+ * once, and each entry of ARGV names its webhook's group (0 for KEYS[1..7], 1 for KEYS[8..14]…).
+ * The scripts read the time from Redis itself (so workers whose clocks disagree share one
+ * clock), tidy each webhook once per call (lapsed leases, attempts remembered too long), and
+ * give every key a time to live, so a deleted webhook's keys that a late call re-creates expire.
  */
 const COMMON = `
 local t = redis.call('TIME')
@@ -73,12 +75,21 @@ local function expire(slots, owner)
     for _, id in ipairs(gone) do redis.call('HDEL', owner, id) end
   end
 end
-local function touch(k, ttl)
-  for i = k + 1, k + 7 do redis.call('PEXPIRE', KEYS[i], ttl) end
+-- Once per webhook and call (the time is the same for all its entries): lapsed leases and
+-- attempts remembered longer than the window go.
+local tidied = {}
+local function tidy(k, window)
+  if tidied[k] then return end
+  tidied[k] = true
+  expire(KEYS[k + 2], KEYS[k + 3])
+  redis.call('ZREMRANGEBYSCORE', KEYS[k + 5], '-inf', now - window)
+end
+local function touchAll(ttl)
+  for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
 end
 `;
 
-/* ARGV: cap, done window, ttl; then per entry: id, attempt, token, admitted token ('' if none), interval, lease, job. */
+/* ARGV: cap, done window, ttl; then per entry: group, id, attempt, token, admitted token ('' if none), interval, lease, job. */
 const ACQUIRE = `${COMMON}
 local cap, window, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local out = {now}
@@ -87,8 +98,7 @@ local function acquire(k, a)
   local id, attempt, token, admitted = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
   local interval, lease, job = tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6]), ARGV[a + 7]
   local member = id .. ':' .. attempt
-  expire(slots, owner)
-  redis.call('ZREMRANGEBYSCORE', done, '-inf', now - window)
+  tidy(k, window)
   local paused = tonumber(redis.call('HGET', state, 'pausedUntil') or '0')
   -- A slot is held while its lease runs: an owner's entry without one (its slot lost) holds nothing.
   local holder = false
@@ -147,19 +157,19 @@ local function acquire(k, a)
   redis.call('HSET', owner, id, token)
   return {probe and 'probe' or 'go', 0, ''}
 end
-for e = 0, #KEYS / 7 - 1 do
-  local answer = acquire(e * 7, 3 + e * 7)
-  touch(e * 7, ttl)
+for a = 3, #ARGV - 1, 8 do
+  local answer = acquire(tonumber(ARGV[a + 1]) * 7, a + 1)
   out[#out + 1] = answer[1]
   out[#out + 1] = answer[2]
   out[#out + 1] = answer[3]
 end
+touchAll(ttl)
 return out
 `;
 
 /*
- * ARGV: threshold, base cooldown, max cooldown, done window, cap, ttl, admitted lease; then per entry: id, attempt
- * (0: none recorded), token, outcome, retryAfter, duration, interval, lease, next token ('' : hand nothing on inline).
+ * ARGV: threshold, base cooldown, max cooldown, done window, cap, ttl, admitted lease; then per entry: group, id,
+ * attempt (0: none recorded), token, outcome, retryAfter, duration, interval, lease, next token ('' : hand nothing on inline).
  * Answers Redis' time, then per entry: kind, until, the number of jobs handed on, then each job and the
  * token its slot is held under ('' : no slot).
  */
@@ -177,19 +187,22 @@ local function release(k, a)
     redis.call('HDEL', owner, id)
   end
   local kind, untilMs = 'ok', 0
+  local paused
   if outcome ~= 'none' then
     if attempt ~= '0' then redis.call('ZADD', done, now, id .. ':' .. attempt) end
-    local avg = tonumber(redis.call('HGET', state, 'avgMs') or duration)
-    redis.call('HSET', state, 'avgMs', math.floor(avg * 0.8 + duration * 0.2))
-    local paused = tonumber(redis.call('HGET', state, 'pausedUntil') or '0')
-    local isProbe = redis.call('HGET', state, 'probe') == id
+    local s = redis.call('HMGET', state, 'avgMs', 'pausedUntil', 'probe')
+    local avg = math.floor(tonumber(s[1] or duration) * 0.8 + duration * 0.2)
+    paused = tonumber(s[2] or '0')
+    local isProbe = s[3] == id
     if outcome ~= 'transient' then
-      redis.call('HSET', state, 'fails', 0)
+      redis.call('HSET', state, 'avgMs', avg, 'fails', 0)
       if paused > 0 then
         redis.call('HDEL', state, 'pausedUntil', 'probe', 'cooldownMs')
         kind = 'resumed'
+        paused = 0
       end
     else
+      redis.call('HSET', state, 'avgMs', avg)
       local fails = redis.call('HINCRBY', state, 'fails', 1)
       if isProbe or (paused == 0 and fails >= threshold) then
         local cooldown = base
@@ -216,9 +229,9 @@ local function release(k, a)
     redis.call('DEL', line, parked)
     return kind, untilMs, handed, tokens
   end
-  if tonumber(redis.call('HGET', state, 'pausedUntil') or '0') == 0 then
-    expire(slots, owner)
-    redis.call('ZREMRANGEBYSCORE', done, '-inf', now - window)
+  if paused == nil then paused = tonumber(redis.call('HGET', state, 'pausedUntil') or '0') end
+  if paused == 0 then
+    tidy(k, window)
     local free = cap - redis.call('ZCARD', slots)
     while free > 0 do
       local member = redis.call('LPOP', line)
@@ -250,9 +263,8 @@ local function release(k, a)
   end
   return kind, untilMs, handed, tokens
 end
-for e = 0, #KEYS / 7 - 1 do
-  local kind, untilMs, handed, tokens = release(e * 7, 7 + e * 9)
-  touch(e * 7, ttl)
+for a = 7, #ARGV - 1, 10 do
+  local kind, untilMs, handed, tokens = release(tonumber(ARGV[a + 1]) * 7, a + 1)
   out[#out + 1] = kind
   out[#out + 1] = untilMs
   out[#out + 1] = #handed
@@ -261,6 +273,7 @@ for e = 0, #KEYS / 7 - 1 do
     out[#out + 1] = tokens[i]
   end
 end
+touchAll(ttl)
 return out
 `;
 
@@ -444,11 +457,9 @@ export class WebhookEndpointGate {
 
   private async acquireNow(entries: AcquireEntry[]): Promise<WebhookGateAnswer[]> {
     const keys: string[] = [];
+    const group = this.grouper(keys);
     const args: Array<string | number> = [this.options.perEndpointConcurrency, DONE_WINDOW_MS, KEYS_TTL_MS];
-    for (const e of entries) {
-      keys.push(...this.keyList(e.webhookId));
-      args.push(e.deliveryId, e.attempt, e.token, e.admitted, e.interval, e.lease, e.job);
-    }
+    for (const e of entries) args.push(group(e.webhookId), e.deliveryId, e.attempt, e.token, e.admitted, e.interval, e.lease, e.job);
     // The first answer is Redis' time: the moment each attempt let go, on the clock every worker shares.
     const flat = await this.redis.webhooksAcquire(keys.length, ...keys, ...args);
     const at = new Date(Number(flat[0]));
@@ -458,12 +469,12 @@ export class WebhookEndpointGate {
   private async releaseNow(entries: ReleaseEntry[]): Promise<WebhookGateRelease[]> {
     const o = this.options;
     const keys: string[] = [];
+    const group = this.grouper(keys);
     const args: Array<string | number> = [
       o.breakerThreshold, o.breakerCooldownMs, BREAKER_MAX_COOLDOWN_MS, DONE_WINDOW_MS, o.perEndpointConcurrency, KEYS_TTL_MS, this.admittedLeaseMs,
     ];
     for (const e of entries) {
-      keys.push(...this.keyList(e.webhookId));
-      args.push(e.deliveryId, e.attempt, e.token, e.outcome, e.retryAfterMs, e.durationMs, e.interval, this.leaseMs, e.nextToken);
+      args.push(group(e.webhookId), e.deliveryId, e.attempt, e.token, e.outcome, e.retryAfterMs, e.durationMs, e.interval, this.leaseMs, e.nextToken);
     }
     const flat = await this.redis.webhooksRelease(keys.length, ...keys, ...args);
     const at = new Date(Number(flat[0]));
@@ -483,6 +494,20 @@ export class WebhookEndpointGate {
       out.push({ change, handed, admissions, inline, at });
     }
     return out;
+  }
+
+  /** The group number of a webhook's seven keys in `keys`, which gets them the first time the webhook comes up. */
+  private grouper(keys: string[]): (webhookId: string) => number {
+    const groups = new Map<string, number>();
+    return (webhookId) => {
+      let g = groups.get(webhookId);
+      if (g === undefined) {
+        g = groups.size;
+        groups.set(webhookId, g);
+        keys.push(...this.keyList(webhookId));
+      }
+      return g;
+    };
   }
 
   private base(webhookId: string): string {
