@@ -30,7 +30,7 @@ const ORDERED_EACH = 10;
 const ONLY = process.env.BENCH_ONLY;
 const IN_FLIGHT = 50;
 /** The demo route's phase: rounds alone and with one webhook, in turns. */
-const ROUTE_ROUNDS = Number(process.env.BENCH_ROUTE_ROUNDS ?? 5);
+const ROUTE_ROUNDS = Number(process.env.BENCH_ROUTE_ROUNDS ?? 7);
 const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 const log = (...a) => console.log(...a);
 
@@ -506,6 +506,10 @@ try {
     'from /proc, whole processes (the database and Redis are shared with other work)',
   );
   row('  cross-check: MariaDB Questions per request, alone / with (server-wide, noisy)', `${plainUsed.questions.toFixed(2)} / ${hookedUsed.questions.toFixed(2)}`);
+  if (process.env.BENCH_DETAIL) {
+    const deliveries = ROUTE_ROUNDS * (WARMUP + N);
+    log(`Redis commands per delivery in the route phase, by name: ${[...redisByName].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / deliveries).toFixed(3)}`).join(', ')}`);
+  }
   if (process.env.BENCH_ONLY === 'route') throw Object.assign(new Error('stop'), { stop: true });
 
   // 3. Paced 100 conversations/s for 10 s: chat request → webhook received.
