@@ -286,7 +286,21 @@ redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[3]), ARGV[1])
 return 1
 `;
 
+/*
+ * KEYS: <base>. Ends a pause (an admin's resume): the next attempt goes as any other, not as a
+ * probe, and the count of failures in a row starts again. Answers the `pausedUntil` it ended,
+ * 0 when it was not paused.
+ */
+const RESUME = `
+local state = KEYS[1]
+local paused = tonumber(redis.call('HGET', state, 'pausedUntil') or '0')
+redis.call('HDEL', state, 'pausedUntil', 'probe', 'cooldownMs')
+redis.call('HSET', state, 'fails', 0)
+return paused
+`;
+
 type GateRedis = Redis & {
+  webhooksResume(key: string): Promise<number>;
   webhooksAcquire(...args: Array<string | number>): Promise<Array<string | number>>;
   webhooksRelease(...args: Array<string | number>): Promise<Array<string | number>>;
   webhooksRenew(...args: Array<string | number>): Promise<number>;
@@ -349,6 +363,7 @@ export class WebhookEndpointGate {
       client.defineCommand('webhooksAcquire', { lua: ACQUIRE });
       client.defineCommand('webhooksRelease', { lua: RELEASE });
       client.defineCommand('webhooksRenew', { numberOfKeys: 2, lua: RENEW });
+      client.defineCommand('webhooksResume', { numberOfKeys: 1, lua: RESUME });
     }
     this.redis = client;
   }
@@ -420,6 +435,16 @@ export class WebhookEndpointGate {
   async renew(webhookId: string, deliveryId: string, token: string): Promise<boolean> {
     const k = this.keys(webhookId);
     return (await this.redis.webhooksRenew(k.slots, k.owner, deliveryId, token, this.leaseMs)) === 1;
+  }
+
+  /**
+   * Ends the webhook's pause now. Resolves to when its next probe would have gone, or null when
+   * it was not paused (nothing changes then but a reset count of failures in a row); rejects
+   * when Redis does not answer within `waitMs`.
+   */
+  async resume(webhookId: string, waitMs: number): Promise<Date | null> {
+    const pausedUntil = Number(await withinMs(this.redis.webhooksResume(this.base(webhookId)), waitMs));
+    return pausedUntil > 0 ? new Date(pausedUntil) : null;
   }
 
   /** A webhook was deleted: its slots, line, pace and breaker go too. Best effort: Redis may be down. */
@@ -538,7 +563,8 @@ function intervalOf(rateLimit: number | null | undefined): number {
   return rateLimit ? Math.ceil(1000 / rateLimit) : 0;
 }
 
-function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
+/** `work`, or a rejection once `ms` have passed without its answer. */
+export function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     work,

@@ -2,11 +2,11 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
-import type { Redis } from 'ioredis';
 import type { Repository } from 'typeorm';
 import { WebhookDelivery } from '../delivery-log/webhook-delivery.entity.js';
 import { WEBHOOKS_QUEUE } from '../webhooks.constants.js';
 import { deliveryJobId } from '../engine/webhook-delivery.queue.js';
+import { WebhookEndpointGate } from '../engine/webhook-endpoint.gate.js';
 
 /** The most held deliveries one resume sends on at once; the reconciler and the next jobs take any others. */
 export const WEBHOOK_RESUME_PROMOTE_MAX = 10_000;
@@ -17,53 +17,25 @@ const PROMOTE_IN_PARALLEL = 20;
 /** How long an admin's resume waits for Redis before answering 503. */
 const REDIS_WAIT_MS = 2_000;
 
-/*
- * Ends a pause in the webhook's breaker hash (the gate's `<base>`, fields `pausedUntil`, `probe`,
- * `cooldownMs`, `fails`): the next attempt goes as any other, not as a probe, and the count of
- * failures in a row starts again. Answers the `pausedUntil` it ended, 0 when it was not paused.
- * The one key is declared, so this runs on a Redis Cluster too.
- */
-const RESUME = `
-local state = KEYS[1]
-local paused = tonumber(redis.call('HGET', state, 'pausedUntil') or '0')
-redis.call('HDEL', state, 'pausedUntil', 'probe', 'cooldownMs')
-redis.call('HSET', state, 'fails', 0)
-return paused
-`;
-
-type ControlRedis = Redis & { webhooksResume(key: string): Promise<number> };
-
-/**
- * What an admin may do to a webhook's circuit breaker: end a pause now. Works on the
- * breaker's state in Redis as `WebhookEndpointGate` keeps it, without going through the gate.
- */
+/** What an admin may do to a webhook's circuit breaker: end a pause now, and send on what it held. */
 @Injectable()
 export class WebhookBreakerControl {
   private readonly logger = new Logger('WebhooksModule');
-  private readonly redis: ControlRedis;
 
   constructor(
     @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue,
     @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
-  ) {
-    const client = queue.client as ControlRedis;
-    if (typeof client.webhooksResume !== 'function') client.defineCommand('webhooksResume', { numberOfKeys: 1, lua: RESUME });
-    this.redis = client;
-  }
+    private readonly gate: WebhookEndpointGate,
+  ) {}
 
   /**
    * Ends the webhook's pause now. Resolves to when its next probe would have gone, or null
    * when it was not paused (nothing changes then but a reset count of failures in a row).
    */
   async resume(webhookId: string): Promise<Date | null> {
-    const pausedUntil = Number(
-      await withinMs(this.redis.webhooksResume(this.queue.toKey(`ep:${webhookId}`)), REDIS_WAIT_MS, () => {
-        throw new ServiceUnavailableException([
-          `Could not resume webhook ${webhookId}: Redis did not answer within ${REDIS_WAIT_MS} ms. Try again once the queue's Redis is reachable.`,
-        ]);
-      }),
-    );
-    return pausedUntil > 0 ? new Date(pausedUntil) : null;
+    return this.gate.resume(webhookId, REDIS_WAIT_MS).catch((err: Error) => {
+      throw new ServiceUnavailableException([`Could not resume webhook ${webhookId}: ${err.message}. Try again once the queue's Redis is reachable.`]);
+    });
   }
 
   /**
@@ -90,7 +62,7 @@ export class WebhookBreakerControl {
       const held: string[] = [];
       for (let i = 0; i < jobIds.length; i += LOOKUP_BATCH) {
         const batch = jobIds.slice(i, i + LOOKUP_BATCH);
-        const pipeline = this.redis.pipeline();
+        const pipeline = this.queue.client.pipeline();
         for (const id of batch) pipeline.zscore(delayedKey, id);
         const scores = (await pipeline.exec()) ?? [];
         batch.forEach((id, j) => {
@@ -114,20 +86,4 @@ export class WebhookBreakerControl {
       return 0;
     }
   }
-}
-
-function withinMs<T>(work: Promise<T>, ms: number, onTimeout: () => never): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        try {
-          onTimeout();
-        } catch (err) {
-          reject(err);
-        }
-      }, ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
