@@ -564,7 +564,7 @@ function intervalOf(rateLimit: number | null | undefined): number {
 }
 
 /** `work`, or a rejection once `ms` have passed without its answer. */
-export function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
+function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     work,
