@@ -24,6 +24,11 @@ export interface WebhooksHost {
   admin: string;
   /** After a test changed webhook rows straight in SQL: drop the module's in-memory copy, as an admin write does. */
   forgetEndpoints(): void;
+  /**
+   * Resolves once every webhook change announced so far (an admin write publishes one) has
+   * reached the module's copy: a copy loaded after this is not dropped by a late message.
+   */
+  endpointsSettled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -93,6 +98,13 @@ export async function bootWebhooksHost(host: HostOptions = {}): Promise<Webhooks
     queuePrefix,
     admin,
     forgetEndpoints: () => app.get(WebhookEndpointCache).invalidate(),
+    endpointsSettled: async () => {
+      const cache = app.get(WebhookEndpointCache);
+      // A round trip on the connection that publishes: every PUBLISH sent before it has run...
+      await cache['queue'].client.ping();
+      // ...so its message went to the subscriber before this answer, and was handled before it.
+      await cache['subscriber']!.ping();
+    },
     close: async () => {
       await app.close();
       await redis.close();
