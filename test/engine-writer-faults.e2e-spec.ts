@@ -151,9 +151,10 @@ describe.each(['mariadb', 'postgres'] as const)('the delivery writer under the f
   it('drops the rows of a webhook deleted during a publish, and stores the others of the batch', async () => {
     const gone = await host.http.post(host.admin).send({ name: 'gone', url: 'https://127.0.0.1:9/gone', events: ['*'] }).expect(201);
     const kept = await host.http.post(host.admin).send({ name: 'kept', url: 'https://127.0.0.1:9/kept', events: ['*'] }).expect(201);
-    await host.endpointsSettled(); // the creates' own messages would otherwise drop the copy loaded next
-    // The module's copy of the webhooks still has `gone` (a publish already under way, or a copy not yet reloaded).
+    // The module's copy of the webhooks still has `gone` (a publish already under way, or a copy not yet reloaded)...
     await host.publisher.publish(WebhookEvent.TakeoverRequested, { conversation: { id: 1 } });
+    // ...and keeps it once the creates' own change messages have come back.
+    await host.endpointsSettled();
     await host.dataSource.query(`DELETE FROM webhook_endpoints WHERE id = ${engine === 'postgres' ? '$1' : '?'}`, [gone.body.id]);
     log.warnings.length = 0;
 
@@ -178,8 +179,8 @@ describe.each(['mariadb', 'postgres'] as const)('the delivery writer under the f
 
   it("drops such a row inside the host's transaction without failing it", async () => {
     const gone = await host.http.post(host.admin).send({ name: 'gone2', url: 'https://127.0.0.1:9/gone2', events: ['*'] }).expect(201);
-    await host.endpointsSettled();
     await host.publisher.publish(WebhookEvent.TakeoverRequested, { conversation: { id: 1 } });
+    await host.endpointsSettled();
     await host.dataSource.query(`DELETE FROM webhook_endpoints WHERE id = ${engine === 'postgres' ? '$1' : '?'}`, [gone.body.id]);
     log.warnings.length = 0;
 

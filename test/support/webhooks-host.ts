@@ -24,10 +24,7 @@ export interface WebhooksHost {
   admin: string;
   /** After a test changed webhook rows straight in SQL: drop the module's in-memory copy, as an admin write does. */
   forgetEndpoints(): void;
-  /**
-   * Resolves once every webhook change announced so far (an admin write publishes one) has
-   * reached the module's copy: a copy loaded after this is not dropped by a late message.
-   */
+  /** Resolves once every webhook change announced so far (an admin write publishes one) has reached this process's copy. */
   endpointsSettled(): Promise<void>;
   close(): Promise<void>;
 }

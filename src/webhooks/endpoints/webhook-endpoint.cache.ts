@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Repository } from 'typeorm';
 import { inboxMatches } from '../events/webhook-event.scope.js';
@@ -86,6 +87,8 @@ export class WebhookEndpointCache implements OnModuleInit, OnApplicationShutdown
   private generation = 0;
   private subscriber?: Redis;
   private readonly channel: string;
+  /** What this copy says when it announces a change: its own message coming back is not news to it. */
+  private readonly origin = randomUUID();
 
   constructor(
     @InjectRepository(WebhookEndpoint) private readonly endpoints: Repository<WebhookEndpoint>,
@@ -98,7 +101,11 @@ export class WebhookEndpointCache implements OnModuleInit, OnApplicationShutdown
     // A connection of its own: one in subscriber mode can send nothing else.
     const subscriber = this.queue.client.duplicate({ lazyConnect: true, maxRetriesPerRequest: null, enableOfflineQueue: true });
     subscriber.on('error', () => undefined); // reconnects by itself; the TTL covers the gap
-    subscriber.on('message', () => this.drop());
+    // Another process's change; this one dropped its copy when it announced its own, and a
+    // late echo would only drop a copy loaded since, which has the change already.
+    subscriber.on('message', (_channel: string, from: string) => {
+      if (from !== this.origin) this.drop();
+    });
     // After a reconnect, what was said meanwhile is lost: start afresh.
     subscriber.on('ready', () => this.drop());
     subscriber.subscribe(this.channel).catch(() => undefined);
@@ -130,10 +137,10 @@ export class WebhookEndpointCache implements OnModuleInit, OnApplicationShutdown
     return (await this.current()).byId.get(id);
   }
 
-  /** A webhook changed here: every process reloads before its next use. */
+  /** A webhook changed here (its write committed): every process reloads before its next use. */
   invalidate(): void {
     this.drop();
-    this.queue.client.publish(this.channel, '1').catch((err: Error) => {
+    this.queue.client.publish(this.channel, this.origin).catch((err: Error) => {
       this.logger.warn(`Could not tell other processes that a webhook changed (${err.message}); they reload within ${WEBHOOK_ENDPOINT_CACHE_TTL_MS} ms.`);
     });
   }
